@@ -1,0 +1,70 @@
+"""The item contracts between spiders, the engine and the export (see DESIGN.md).
+
+Spiders yield plain dicts with the RAW_FIELDS keys; the normalise stage turns each into a
+post record with exactly the POST_FIELDS keys, in that order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+RawItem = dict[str, Any]
+PostRecord = dict[str, Any]
+
+PLATFORMS = ("web", "telegram", "x", "facebook")
+LINK_TYPES = ("follow_up", "update", "correction", "reply")
+
+RAW_REQUIRED = ("source", "platform", "url", "text")
+RAW_OPTIONAL = (
+    "title",
+    "author",
+    "author_handle",
+    "published",  # as found: ISO 8601, RFC 822 or Arabic text
+    "collected_at",
+    "reply_to_url",
+    "forwarded_from_url",
+    "embedded_in_url",
+    "links",
+    "media",  # list of {"type": "photo"|"video"|..., "url": str, ...}
+    "lang",
+    "views",
+    "link_previews",  # list of {"url", "site_name", "title", "description"}
+    "timezone",  # the source's timezone, for dates given without an offset
+)
+RAW_FIELDS = RAW_REQUIRED + RAW_OPTIONAL
+
+POST_FIELDS = (
+    "schema_version",
+    "id",
+    "url",
+    "source",
+    "platform",
+    "author",
+    "author_handle",
+    "title",
+    "text",
+    "lang",
+    "published_at",
+    "published_raw",
+    "collected_at",
+    "hashtags",
+    "mentions",
+    "links",
+    "media",
+    "views",
+    "link_previews",
+    "places",
+    "reply_to",
+    "embedded_in",
+    "forwarded_from",
+    "thread_id",
+    "duplicate_of",
+    "follows_up",
+    "link_type",
+    "link_evidence",
+    "revision",
+)
+
+# Fields that say when or how we saw a post, not what it says: a change in them alone is not a
+# new revision.
+VOLATILE_FIELDS = frozenset({"collected_at", "revision", "views"})
