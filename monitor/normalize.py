@@ -1,0 +1,119 @@
+"""Raw items (what spiders yield and `replay` reads) into post records."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from monitor import SCHEMA_VERSION
+from monitor.dates import is_date_only, parse_date, to_iso, x_status_time
+from monitor.items import POST_FIELDS, RAW_REQUIRED, PostRecord, RawItem
+from monitor.sources import DEFAULT_TIMEZONE, PLATFORMS
+from monitor.text import extract_hashtags, extract_mentions, extract_urls, html_to_text
+from monitor.urls import canonical_url, is_http_url, post_id, x_status_id
+
+_MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|/[a-zA-Z]|!--)")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+class InvalidItem(ValueError):
+    """A raw item that cannot become a post (missing url, not http(s), ...)."""
+
+
+def normalize(raw: RawItem, *, now: datetime | None = None) -> PostRecord:
+    """The post record for a raw item; InvalidItem with a one-line reason when it has none."""
+    missing = [key for key in RAW_REQUIRED if raw.get(key) is None]
+    if missing:
+        raise InvalidItem(f"missing {', '.join(missing)}")
+    if not is_http_url(raw["url"]):
+        raise InvalidItem(f"not an http(s) URL: {str(raw['url'])[:120]}")
+    platform = raw["platform"]
+    if platform not in PLATFORMS:
+        raise InvalidItem(f"unknown platform {platform!r}")
+    url = canonical_url(raw["url"])
+    text = plain_text(raw["text"])
+    title = plain_text(raw.get("title")) or None
+    collected_at = raw.get("collected_at") or to_iso((now or datetime.now(UTC)).astimezone(UTC))
+    record: dict[str, Any] = dict.fromkeys(POST_FIELDS)
+    record.update(
+        schema_version=SCHEMA_VERSION,
+        id=post_id(url),
+        url=url,
+        source=str(raw["source"]),
+        platform=platform,
+        author=plain_text(raw.get("author")) or None,
+        author_handle=(raw.get("author_handle") or "").lstrip("@") or None,
+        title=title,
+        text=text,
+        lang=raw.get("lang") or detect_lang(text or title or ""),
+        published_raw=_as_text(raw.get("published")),
+        collected_at=collected_at,
+        hashtags=extract_hashtags(text),
+        mentions=extract_mentions(text),
+        links=_links(raw.get("links"), text, url),
+        media=list(raw.get("media") or []),
+        views=raw.get("views"),
+        link_previews=list(raw.get("link_previews") or []),
+        places=[],
+        reply_to=_canonical_or_none(raw.get("reply_to_url")),
+        embedded_in=_canonical_or_none(raw.get("embedded_in_url")),
+        forwarded_from=_canonical_or_none(raw.get("forwarded_from_url")),
+        revision=None,
+    )
+    record["published_at"] = published_at(
+        record["published_raw"],
+        url=url,
+        timezone=raw.get("timezone") or DEFAULT_TIMEZONE,
+        now=datetime.fromisoformat(collected_at),
+    )
+    return record
+
+
+def plain_text(value: Any) -> str:
+    """Text as published, without markup: HTML in a raw item is turned into plain text."""
+    if value is None:
+        return ""
+    text = str(value)
+    if _MARKUP.search(text) or "&" in text:
+        return html_to_text(text)
+    return text.strip()
+
+
+def published_at(raw: str | None, *, url: str, timezone: str, now: datetime) -> str | None:
+    """ISO 8601 with offset, or None. An X status id carries its creation time to the
+    millisecond, which beats a date-only embed ("December 19, 2023") or a missing date."""
+    parsed = parse_date(raw, timezone=timezone, now=now) if raw else None
+    status_id = x_status_id(url) if url.startswith("https://x.com/") else None
+    if status_id is not None and (parsed is None or is_date_only(raw or "")):
+        return to_iso(x_status_time(status_id).astimezone(ZoneInfo(timezone)))
+    return to_iso(parsed) if parsed else None
+
+
+def detect_lang(text: str) -> str | None:
+    """'ar' or 'en' by the script most letters are in; None for text without letters."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    if not arabic and not latin:
+        return None
+    return "ar" if arabic >= latin else "en"
+
+
+def _links(raw_links: Any, text: str, own_url: str) -> list[str]:
+    links: dict[str, None] = {}
+    for link in [*(raw_links or []), *extract_urls(text)]:
+        if isinstance(link, str) and is_http_url(link) and link != own_url:
+            links.setdefault(link.strip(), None)
+    return list(links)
+
+
+def _canonical_or_none(url: Any) -> str | None:
+    return canonical_url(url) if isinstance(url, str) and is_http_url(url) else None
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value).strip() or None

@@ -1,0 +1,73 @@
+"""Post records: serialisation, and what happens when a stored post is seen again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from monitor.items import POST_FIELDS, VOLATILE_FIELDS, PostRecord
+
+# Decided by the story engine when a post is first seen; a later sighting keeps them unless
+# the engine itself changes them.
+ENGINE_FIELDS = ("thread_id", "duplicate_of", "follows_up", "link_type", "link_evidence")
+_KEEP_FIRST = ("collected_at", *ENGINE_FIELDS)
+
+
+def dumps(record: PostRecord) -> bytes:
+    """One JSON line's worth of UTF-8 (no newline), keys in schema order."""
+    return orjson.dumps({key: record.get(key) for key in POST_FIELDS})
+
+
+def loads(data: bytes | str) -> PostRecord:
+    return orjson.loads(data)
+
+
+def same_content(a: PostRecord, b: PostRecord) -> bool:
+    """True when the two differ only in fields that do not make a new revision."""
+    return all(a.get(k) == b.get(k) for k in POST_FIELDS if k not in VOLATILE_FIELDS)
+
+
+def merge(old: PostRecord, new: PostRecord, *, old_via_embed: bool, new_via_embed: bool) -> PostRecord:
+    """The record to keep when a stored post is seen again.
+
+    A sighting inside another page (an embedded tweet) carries less than the post itself —
+    truncated text, no media — so it never overwrites what a direct sighting stored; it can only
+    fill fields that are still empty. A direct sighting replaces the content (the post may have
+    been edited) but keeps what only the first sighting knows.
+    """
+    if new_via_embed and not old_via_embed:
+        merged = dict(old)
+        for key in POST_FIELDS:
+            if _empty(merged.get(key)) and not _empty(new.get(key)):
+                merged[key] = new[key]
+        return merged
+    merged = dict(new)
+    for key in POST_FIELDS:
+        if key in _KEEP_FIRST and not _empty(old.get(key)):
+            merged[key] = old[key]
+        elif _empty(merged.get(key)) and not _empty(old.get(key)):
+            merged[key] = old[key]
+    return merged
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def sort_time(record: PostRecord) -> str:
+    """UTC ISO time to order and filter posts by: published, else collected."""
+    return utc_iso(record.get("published_at") or record.get("collected_at"))
+
+
+def utc_iso(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,84 @@
+"""The store and change log of a data dir, shared by every pipeline of a process.
+
+A crawl runs one Scrapy crawler per source in one process; they all write to one SQLite file
+and one log, so the pipelines take this shared session instead of opening their own.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from monitor.changelog import LOG_NAME, ChangeLog
+from monitor.items import PostRecord
+from monitor.storage import SaveResult, Store, open_store
+
+
+def export_dir(data_dir: Path) -> Path:
+    return data_dir / "export"
+
+
+class Session:
+    """Saves records in batched transactions and follows each commit into the change log."""
+
+    _open: ClassVar[dict[Path, Session]] = {}
+
+    def __init__(self, data_dir: Path, *, batch_size: int = 500, batch_seconds: float = 2.0):
+        self.data_dir = data_dir
+        self.store: Store = open_store(data_dir)
+        self.log = ChangeLog(export_dir(data_dir) / LOG_NAME, self.store)
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self._pending = 0
+        self._last_commit = time.monotonic()
+        self._users = 0
+        # A crash may have left committed revisions that never reached the log.
+        self.log.catch_up()
+        self.store.commit()
+
+    @classmethod
+    def acquire(cls, data_dir: Path) -> Session:
+        key = data_dir.resolve()
+        session = cls._open.get(key)
+        if session is None:
+            session = cls._open[key] = cls(key)
+        session._users += 1
+        return session
+
+    def release(self) -> None:
+        self._users -= 1
+        if self._users <= 0:
+            self.close()
+
+    def save(self, record: PostRecord) -> SaveResult:
+        result = self.store.save(record)
+        if result.status != "same":
+            self._pending += 1
+        if self._pending >= self.batch_size or (
+            self._pending and time.monotonic() - self._last_commit >= self.batch_seconds
+        ):
+            self.commit()
+        return result
+
+    def commit(self) -> None:
+        self.store.commit()
+        self._pending = 0
+        self._last_commit = time.monotonic()
+
+    def export(self) -> int:
+        """Write committed revisions to the log; returns how many lines were added."""
+        if self._pending:
+            # The open transaction's rows are visible to this connection but could still be
+            # lost in a crash; the log must never hold what the store does not.
+            return 0
+        written = self.log.catch_up()
+        if written:
+            self.store.commit()
+        return written
+
+    def close(self) -> None:
+        self.commit()
+        self.export()
+        self.store.close()
+        self._open.pop(self.data_dir, None)

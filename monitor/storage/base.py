@@ -1,0 +1,45 @@
+"""What the engine needs from a store, so a PostgreSQL backend can stand in for SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from monitor.items import PostRecord
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What `Store.save` did: `new` first time, `updated` new revision, `same` nothing."""
+
+    status: Literal["new", "updated", "same"]
+    record: PostRecord
+
+
+class Store(Protocol):
+    """A post store. Writes are grouped in a transaction until `commit()`.
+
+    Every new revision of a post is kept (`revisions`), numbered by a sequence that the change
+    log follows, so the JSONL log can be rebuilt or caught up after a crash.
+    """
+
+    def get(self, post_id: str) -> PostRecord | None: ...
+
+    def save(self, record: PostRecord) -> SaveResult: ...
+
+    def commit(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def iter_posts(self, since: str | None = None) -> Iterator[PostRecord]: ...
+
+    def revisions_after(self, seq: int, limit: int = 1000) -> list[tuple[int, bytes]]: ...
+
+    def revision_seq(self, post_id: str, revision: int) -> int | None: ...
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def count_posts(self) -> int: ...

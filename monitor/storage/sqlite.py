@@ -1,0 +1,144 @@
+"""The embedded default store: one SQLite file in the data dir, in WAL mode."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from monitor.items import PostRecord
+from monitor.records import dumps, loads, merge, same_content, sort_time, utc_iso
+from monitor.storage.base import SaveResult
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS posts (
+    id TEXT PRIMARY KEY,
+    first_seq INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    revision INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    sort_time TEXT NOT NULL,
+    via_embed INTEGER NOT NULL,
+    record BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS posts_first_seq ON posts (first_seq);
+CREATE INDEX IF NOT EXISTS posts_sort_time ON posts (sort_time);
+CREATE TABLE IF NOT EXISTS revisions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    post_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    record BLOB NOT NULL,
+    UNIQUE (post_id, revision)
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class SQLiteStore:
+    """See `monitor.storage.base.Store`. One writer at a time (the data-dir lock ensures it)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        # isolation_level=None: we open transactions ourselves, so a batch is one commit.
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives a killed process; only a power cut can drop the last commit.
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=5000")
+        self.db.executescript(SCHEMA)
+        self._in_tx = False
+
+    def _begin(self) -> None:
+        if not self._in_tx:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._in_tx = True
+
+    def get(self, post_id: str) -> PostRecord | None:
+        row = self.db.execute("SELECT record FROM posts WHERE id = ?", (post_id,)).fetchone()
+        return loads(row[0]) if row else None
+
+    def save(self, record: PostRecord) -> SaveResult:
+        self._begin()
+        via_embed = bool(record.get("embedded_in"))
+        row = self.db.execute(
+            "SELECT record, revision, via_embed FROM posts WHERE id = ?", (record["id"],)
+        ).fetchone()
+        if row is None:
+            stored = {**record, "revision": 1}
+            seq = self._add_revision(stored)
+            self.db.execute(
+                "INSERT INTO posts (id, first_seq, seq, revision, source, sort_time, via_embed, record)"
+                " VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
+                (stored["id"], seq, seq, stored["source"], sort_time(stored), via_embed, dumps(stored)),
+            )
+            return SaveResult("new", stored)
+        old, revision, old_via_embed = loads(row[0]), row[1], bool(row[2])
+        merged = merge(old, record, old_via_embed=old_via_embed, new_via_embed=via_embed)
+        merged["revision"] = revision
+        now_via_embed = old_via_embed and via_embed
+        if same_content(old, merged):
+            if merged != old or now_via_embed != old_via_embed:
+                # views and the like: keep the latest, but they are not a new revision
+                self.db.execute(
+                    "UPDATE posts SET record = ?, via_embed = ? WHERE id = ?",
+                    (dumps(merged), now_via_embed, merged["id"]),
+                )
+            return SaveResult("same", merged)
+        merged["revision"] = revision + 1
+        seq = self._add_revision(merged)
+        self.db.execute(
+            "UPDATE posts SET seq = ?, revision = ?, source = ?, sort_time = ?, via_embed = ?,"
+            " record = ? WHERE id = ?",
+            (seq, merged["revision"], merged["source"], sort_time(merged), now_via_embed,
+             dumps(merged), merged["id"]),
+        )
+        return SaveResult("updated", merged)
+
+    def _add_revision(self, record: PostRecord) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO revisions (post_id, revision, record) VALUES (?, ?, ?)",
+            (record["id"], record["revision"], dumps(record)),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def commit(self) -> None:
+        if self._in_tx:
+            self.db.execute("COMMIT")
+            self._in_tx = False
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()
+
+    def iter_posts(self, since: str | None = None) -> Iterator[PostRecord]:
+        query, args = "SELECT record FROM posts", ()
+        if since:
+            query, args = query + " WHERE sort_time >= ?", (utc_iso(since),)
+        for (data,) in self.db.execute(query + " ORDER BY first_seq", args):
+            yield loads(data)
+
+    def revisions_after(self, seq: int, limit: int = 1000) -> list[tuple[int, bytes]]:
+        return self.db.execute(
+            "SELECT seq, record FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+        ).fetchall()
+
+    def revision_seq(self, post_id: str, revision: int) -> int | None:
+        row = self.db.execute(
+            "SELECT seq FROM revisions WHERE post_id = ? AND revision = ?", (post_id, revision)
+        ).fetchone()
+        return row[0] if row else None
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._begin()
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def count_posts(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM posts").fetchone()[0]

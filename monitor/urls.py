@@ -1,0 +1,122 @@
+"""One canonical URL per post, and the post id derived from it.
+
+The same post reached by two routes (a Telegram `/s/` link and a plain one, a tweet on
+twitter.com, on x.com and through a Nitter bridge, a feed link with `utm_*` tags) must end up
+as one record, so every URL a spider finds goes through `canonical_url` before it becomes an id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
+
+# Query parameters that only say where a click came from.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "ref_src",
+     "ref_url", "s", "t", "amp", "_ga", "mbid", "cmpid", "ocid", "spm", "share", "at_medium",
+     "at_campaign", "wt_mc", "oly_enc_id", "oly_anon_id", "vero_id", "__twitter_impression"}
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_")
+# `s` and `t` are tracking only on X links (`?s=20&t=...`); on a news site `?s=` is a search.
+X_ONLY_PARAMS = frozenset({"s", "t"})
+
+X_HOSTS = frozenset(
+    {"x.com", "www.x.com", "mobile.x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com",
+     "m.twitter.com", "fxtwitter.com", "vxtwitter.com", "fixupx.com", "fixvx.com",
+     "nitter.net", "nitter.poast.org", "nitter.privacydev.net", "xcancel.com", "twiiit.com"}
+)
+TELEGRAM_HOSTS = frozenset({"t.me", "www.t.me", "telegram.me", "www.telegram.me", "telegram.dog"})
+
+_X_STATUS = re.compile(r"^/(?P<handle>[A-Za-z0-9_]{1,15})/status(?:es)?/(?P<id>\d{1,20})(?:/|$)")
+_X_I_STATUS = re.compile(r"^/i/(?:web/)?status/(?P<id>\d{1,20})(?:/|$)")
+_TG_POST = re.compile(r"^/(?:s/)?(?P<channel>[A-Za-z][A-Za-z0-9_]{3,31})/(?P<id>\d+)/?$")
+
+
+def canonical_url(url: str) -> str:
+    """The one URL under which a post is known (see the module docstring)."""
+    url = safe_url_string(url.strip())
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host in X_HOSTS or host.startswith("nitter."):
+        x_url = x_status_url(url)
+        if x_url:
+            return x_url
+    if host in TELEGRAM_HOSTS:
+        tg_url = telegram_post_url(url)
+        if tg_url:
+            return tg_url
+    return _canonical_web_url(parts, x_host=host in X_HOSTS)
+
+
+def x_status_url(url: str) -> str | None:
+    """`https://x.com/<handle>/status/<id>` for a status link on any host (X, a Nitter or
+    RSSHub bridge, an embed), or None when the path is not a status."""
+    path = urlsplit(url).path
+    match = _X_STATUS.match(path)
+    if match:
+        return f"https://x.com/{match['handle']}/status/{match['id']}"
+    match = _X_I_STATUS.match(path)
+    if match:
+        return f"https://x.com/i/status/{match['id']}"
+    return None
+
+
+def x_status_id(url: str) -> int | None:
+    """The numeric status id of an X status URL, on any host."""
+    path = urlsplit(url).path
+    match = _X_STATUS.match(path) or _X_I_STATUS.match(path)
+    return int(match["id"]) if match else None
+
+
+def telegram_post_url(url: str) -> str | None:
+    """`https://t.me/<channel>/<id>` for a Telegram post link, with or without `/s/`."""
+    match = _TG_POST.match(urlsplit(url).path)
+    if not match:
+        return None
+    return f"https://t.me/{match['channel']}/{match['id']}"
+
+
+def _canonical_web_url(parts: SplitResult, *, x_host: bool) -> str:
+    url = urlunsplit(parts._replace(fragment=""))
+    names = [p.split("=", 1)[0] for p in parts.query.split("&") if p]
+    drop = [n for n in names if _is_tracking(n.lower(), x_host=x_host)]
+    if drop:
+        url = url_query_cleaner(url, drop, remove=True, keep_fragments=False)
+    return canonicalize_url(url)
+
+
+def _is_tracking(name: str, *, x_host: bool) -> bool:
+    if name in X_ONLY_PARAMS:
+        return x_host
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def identity_key(canonical: str) -> str:
+    """What makes two canonical URLs the same post: scheme, `www.` and a trailing slash do
+    not; an X status is its number whatever the handle; Telegram channel names ignore case."""
+    x_id = x_status_id(canonical) if urlsplit(canonical).hostname == "x.com" else None
+    if x_id is not None:
+        return f"x:{x_id}"
+    parts = urlsplit(canonical)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host == "t.me":
+        return f"tg:{parts.path.lower()}"
+    port = f":{parts.port}" if parts.port else ""
+    path = parts.path.rstrip("/") or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"web:{host}{port}{path}{query}"
+
+
+def post_id(canonical: str) -> str:
+    """A stable 16-hex-digit id for the post at this canonical URL."""
+    return hashlib.blake2b(identity_key(canonical).encode(), digest_size=8).hexdigest()
+
+
+def is_http_url(url: str | None) -> bool:
+    """Only http(s) URLs are ever followed (never file:, ftp:, data: or javascript:)."""
+    if not url:
+        return False
+    return urlsplit(url.strip()).scheme.lower() in ("http", "https")

@@ -1,0 +1,30 @@
+"""NormalizePipeline: raw items into post records (text, dates, URLs, entities)."""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from monitor.items import PostRecord, RawItem
+from monitor.normalize import InvalidItem, normalize
+
+
+class NormalizePipeline:
+    """Turns each raw item into a post record; drops (and counts) items that cannot be one."""
+
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: RawItem) -> PostRecord:
+        try:
+            record = normalize(item)
+        except InvalidItem as exc:
+            self.stats.inc_value("monitor/normalize/invalid")
+            raise DropItem(f"{item.get('source')}: {exc}") from None
+        if record["published_at"] is None and record["published_raw"]:
+            self.stats.inc_value("monitor/normalize/unparsed_dates")
+        return record

@@ -1,0 +1,72 @@
+"""RSS and Atom feeds: a site's feed, or an X account read through an RSS bridge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.http import Response
+
+from monitor.items import RawItem
+from monitor.parsers.article import extract_article
+from monitor.parsers.feed import parse_feed
+from spiders.articles import ArticlePages
+from spiders.base import SourceSpider
+
+
+class RssSpider(ArticlePages, SourceSpider):
+    """One feed. With `full_text = true` each entry's link is followed and the article page's
+    title, body and dates replace the feed's excerpt (the entry is kept if the page fails).
+    With `platform = "x"` the feed is a bridge's view of an X account."""
+
+    name = "rss"
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        self.count("monitor/pages")
+        headers = {
+            key.decode("latin-1"): values[-1].decode("latin-1")
+            for key, values in response.headers.items()
+            if values
+        }
+        page = parse_feed(
+            response.body,
+            response.url,
+            headers,
+            platform=self.source.platform,
+            timezone=self.source.timezone,
+        )
+        if not page.items:
+            reason = page.problem or "no entries"
+            if page.is_feed and not page.problem:
+                self.warn(f"feed has no entries at {response.url}")
+            else:
+                self.error(f"not a readable feed ({reason}) at {response.url}", entry=True)
+            return
+        if page.problem:
+            self.count("monitor/rss/malformed")
+            self.warn(f"malformed feed, kept {len(page.items)} entries ({page.problem})")
+        if page.skipped:
+            self.count("monitor/rss/entries_without_link", page.skipped)
+        for entry in page.items:
+            item = self.raw_item(response, **entry)
+            if self.source.full_text and self.source.platform != "x":
+                request = self.request(
+                    item["url"], self.parse_article, cb_kwargs={"entry": item}, fallback=item
+                )
+                if request is not None:
+                    yield request
+                    continue
+            yield from self.emit(item, response)
+
+    def parse_article(self, response: Response, entry: RawItem) -> Iterator[Any]:
+        self.count("monitor/pages")
+        article = extract_article(response.body, response.url, self.source.selectors)
+        item = dict(entry)
+        item["title"] = article.title or entry.get("title")
+        item["text"] = article.text or entry.get("text", "")
+        item["published"] = self.first_date(article.date_candidates) or entry.get("published")
+        if article.author:
+            item["author"] = article.author
+        item["links"] = article.links or entry.get("links", [])
+        yield from self.emit(item, response)
+        yield from self.embedded_posts(article, response)
