@@ -110,7 +110,7 @@ def crawl_settings(
 
 def run_sources(sources: Sequence[Source], settings: Settings) -> list[SourceReport]:
     """Crawl every source once, concurrently, and report on each."""
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers: list[tuple[Source, Crawler]] = []
     for source in sources:
         crawler = process.create_crawler(SPIDERS[source.kind])
@@ -118,7 +118,9 @@ def run_sources(sources: Sequence[Source], settings: Settings) -> list[SourceRep
         crawlers.append((source, crawler))
         process.crawl(crawler, source=source)
     process.start()
-    return [SourceReport.from_stats(source, crawler.stats.get_stats()) for source, crawler in crawlers]
+    return [
+        SourceReport.from_stats(source, crawler.stats.get_stats()) for source, crawler in crawlers
+    ]
 
 
 def _on_spider_error(failure: Failure, response: Response, spider: SourceSpider) -> None:

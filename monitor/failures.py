@@ -46,8 +46,14 @@ _KNOWN: list[tuple[tuple[type[BaseException], ...], str]] = [
     ((CannotResolveHostError, tx_error.DNSLookupError), "host name not found"),
     ((DownloadConnectionRefusedError, tx_error.ConnectionRefusedError), "connection refused"),
     (
-        (ResponseDataLossError, ResponseFailed, ResponseNeverReceived, tx_error.ConnectionLost,
-         tx_error.ConnectionDone, DownloadFailedError),
+        (
+            ResponseDataLossError,
+            ResponseFailed,
+            ResponseNeverReceived,
+            tx_error.ConnectionLost,
+            tx_error.ConnectionDone,
+            DownloadFailedError,
+        ),
         "connection reset or lost",
     ),
 ]

@@ -16,8 +16,14 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
-TEXT_TYPES = ("text/", "application/xml", "application/rss+xml", "application/atom+xml",
-              "application/json", "application/xhtml+xml")
+TEXT_TYPES = (
+    "text/",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/json",
+    "application/xhtml+xml",
+)
 EXTENSIONS = ("", ".html", ".xml", ".json", ".txt")
 
 
@@ -79,7 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
     base_url: str
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         path = resolve(self.server_root, self.path)
         if path is None:
             self._send(404, {"Content-Type": "text/plain"}, b"not found\n")

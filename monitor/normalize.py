@@ -77,7 +77,7 @@ def plain_text(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    if _MARKUP.search(text) or "&" in text:
+    if _MARKUP.search(text):
         return html_to_text(text)
     return text.strip()
 
@@ -88,7 +88,10 @@ def published_at(raw: str | None, *, url: str, timezone: str, now: datetime) -> 
     parsed = parse_date(raw, timezone=timezone, now=now) if raw else None
     status_id = x_status_id(url) if url.startswith("https://x.com/") else None
     if status_id is not None and (parsed is None or is_date_only(raw or "")):
-        return to_iso(x_status_time(status_id).astimezone(ZoneInfo(timezone)))
+        try:
+            return to_iso(x_status_time(status_id).astimezone(ZoneInfo(timezone)))
+        except ValueError:
+            pass  # an id from before X's snowflake ids (2010) carries no time
     return to_iso(parsed) if parsed else None
 
 

@@ -29,7 +29,9 @@ def same_content(a: PostRecord, b: PostRecord) -> bool:
     return all(a.get(k) == b.get(k) for k in POST_FIELDS if k not in VOLATILE_FIELDS)
 
 
-def merge(old: PostRecord, new: PostRecord, *, old_via_embed: bool, new_via_embed: bool) -> PostRecord:
+def merge(
+    old: PostRecord, new: PostRecord, *, old_via_embed: bool, new_via_embed: bool
+) -> PostRecord:
     """The record to keep when a stored post is seen again.
 
     A sighting inside another page (an embedded tweet) carries less than the post itself —
@@ -45,9 +47,8 @@ def merge(old: PostRecord, new: PostRecord, *, old_via_embed: bool, new_via_embe
         return merged
     merged = dict(new)
     for key in POST_FIELDS:
-        if key in _KEEP_FIRST and not _empty(old.get(key)):
-            merged[key] = old[key]
-        elif _empty(merged.get(key)) and not _empty(old.get(key)):
+        keep_old = key in _KEEP_FIRST or _empty(merged.get(key))
+        if keep_old and not _empty(old.get(key)):
             merged[key] = old[key]
     return merged
 

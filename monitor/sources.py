@@ -32,8 +32,20 @@ _SIZE_BYTES = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 KNOWN_KEYS = frozenset(
-    {"name", "kind", "url", "platform", "every", "timezone", "lang", "enabled", "full_text",
-     "selectors", "max_pages", "max_size"}
+    {
+        "name",
+        "kind",
+        "url",
+        "platform",
+        "every",
+        "timezone",
+        "lang",
+        "enabled",
+        "full_text",
+        "selectors",
+        "max_pages",
+        "max_size",
+    }
 )
 
 
@@ -138,7 +150,9 @@ def _parse_source(table: Any, defaults: Mapping[str, Any]) -> tuple[Source | Non
     if not isinstance(table, Mapping):
         return None, ["must be a table"]
     merged = {**defaults, **table}
-    if isinstance(defaults.get("selectors"), Mapping) and isinstance(table.get("selectors"), Mapping):
+    if isinstance(defaults.get("selectors"), Mapping) and isinstance(
+        table.get("selectors"), Mapping
+    ):
         merged["selectors"] = {**defaults["selectors"], **table["selectors"]}
     errors = [f"unknown field {key!r}" for key in sorted(set(merged) - KNOWN_KEYS)]
     name, kind, url = merged.get("name"), merged.get("kind"), merged.get("url")
@@ -182,7 +196,9 @@ def _parse_source(table: Any, defaults: Mapping[str, Any]) -> tuple[Source | Non
 def _check_optional(merged: Mapping[str, Any], kind: str) -> list[str]:
     errors: list[str] = []
     if "every" in merged and parse_duration(merged["every"]) is None:
-        errors.append(f"field 'every': cannot read {merged['every']!r} (write e.g. '90s', '10m', '2h')")
+        errors.append(
+            f"field 'every': cannot read {merged['every']!r} (write e.g. '90s', '10m', '2h')"
+        )
     if "timezone" in merged:
         try:
             ZoneInfo(str(merged["timezone"]))
@@ -210,7 +226,9 @@ def _check_selectors(selectors: Any, kind: str) -> list[str]:
     errors = []
     for key, expr in selectors.items():
         if key not in SELECTOR_KEYS:
-            errors.append(f"field 'selectors.{key}': unknown key (expected {', '.join(SELECTOR_KEYS)})")
+            errors.append(
+                f"field 'selectors.{key}': unknown key (expected {', '.join(SELECTOR_KEYS)})"
+            )
         elif not isinstance(expr, str) or not expr.strip():
             errors.append(f"field 'selectors.{key}': must be a non-empty selector string")
         elif reason := check_selector(expr):

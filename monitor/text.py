@@ -8,25 +8,77 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from html import unescape
 
 import lxml.html
 from lxml import etree
 
 # Elements whose content is never post text.
 DROP_TAGS = frozenset(
-    {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
-     "form", "button", "select", "input", "textarea", "head", "title", "meta", "link"}
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "form",
+        "button",
+        "select",
+        "input",
+        "textarea",
+        "head",
+        "title",
+        "meta",
+        "link",
+    }
 )
 BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-     "blockquote", "section", "article", "aside", "header", "footer", "nav", "main", "pre",
-     "figure", "figcaption", "table", "tr", "hr", "address", "details", "summary", "body"}
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "main",
+        "pre",
+        "figure",
+        "figcaption",
+        "table",
+        "tr",
+        "hr",
+        "address",
+        "details",
+        "summary",
+        "body",
+    }
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 # A hashtag is a run of letters, digits, marks (Arabic diacritics, tatweel) and underscores.
-_HASHTAG = re.compile(r"(?:(?<=^)|(?<=[^\w&/]))[#＃]([\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+)")
+_HASHTAG = re.compile(
+    r"(?:(?<=^)|(?<=[^\w&/]))[#＃]([\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]+)"
+)
 _MENTION = re.compile(r"(?:(?<=^)|(?<=[^\w@/.]))@([A-Za-z0-9_]{2,32})\b")
 _URL = re.compile(r"\bhttps?://[^\s<>\"'«»\u200f\u200e]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}؟،؛…'\""
@@ -43,8 +95,8 @@ def html_to_text(html: str | bytes | etree._Element | None) -> str:
             html = html.decode("utf-8", "replace")
         if not html.strip():
             return ""
-        if "<" not in html and "&" not in html:
-            return normalize_whitespace(html)
+        if "<" not in html:
+            return normalize_whitespace(unescape(html))
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     parts: list[str] = []
     _walk(root, parts)
@@ -60,17 +112,26 @@ def _walk(node: etree._Element, parts: list[str]) -> None:
     if tag == "br":
         parts.append("\n")
         return
+    if tag == "pre":
+        parts.append("\n" + node.text_content() + "\n")
+        return
     block = tag in BLOCK_TAGS
     if block:
         parts.append("\n")
     if node.text:
-        parts.append(node.text)
+        parts.append(_flow(node.text))
     for child in node:
         _walk(child, parts)
         if child.tail:
-            parts.append(child.tail)
+            parts.append(_flow(child.tail))
     if block:
         parts.append("\n")
+
+
+def _flow(text: str) -> str:
+    # Line breaks in HTML source are spaces, as a browser shows them; only <br> and blocks
+    # (and <pre>) break lines. Pretty-printed pages would otherwise split sentences.
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def normalize_whitespace(text: str) -> str:

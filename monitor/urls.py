@@ -15,18 +15,58 @@ from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
 
 # Query parameters that only say where a click came from.
 TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "ref_src",
-     "ref_url", "s", "t", "amp", "_ga", "mbid", "cmpid", "ocid", "spm", "share", "at_medium",
-     "at_campaign", "wt_mc", "oly_enc_id", "oly_anon_id", "vero_id", "__twitter_impression"}
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref_src",
+        "ref_url",
+        "s",
+        "t",
+        "amp",
+        "_ga",
+        "mbid",
+        "cmpid",
+        "ocid",
+        "spm",
+        "share",
+        "at_medium",
+        "at_campaign",
+        "wt_mc",
+        "oly_enc_id",
+        "oly_anon_id",
+        "vero_id",
+        "__twitter_impression",
+    }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_")
 # `s` and `t` are tracking only on X links (`?s=20&t=...`); on a news site `?s=` is a search.
 X_ONLY_PARAMS = frozenset({"s", "t"})
 
 X_HOSTS = frozenset(
-    {"x.com", "www.x.com", "mobile.x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com",
-     "m.twitter.com", "fxtwitter.com", "vxtwitter.com", "fixupx.com", "fixvx.com",
-     "nitter.net", "nitter.poast.org", "nitter.privacydev.net", "xcancel.com", "twiiit.com"}
+    {
+        "x.com",
+        "www.x.com",
+        "mobile.x.com",
+        "twitter.com",
+        "www.twitter.com",
+        "mobile.twitter.com",
+        "m.twitter.com",
+        "fxtwitter.com",
+        "vxtwitter.com",
+        "fixupx.com",
+        "fixvx.com",
+        "nitter.net",
+        "nitter.poast.org",
+        "nitter.privacydev.net",
+        "xcancel.com",
+        "twiiit.com",
+    }
 )
 TELEGRAM_HOSTS = frozenset({"t.me", "www.t.me", "telegram.me", "www.telegram.me", "telegram.dog"})
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 import scrapy
 from scrapy.http import Response
@@ -27,8 +27,6 @@ MAX_ERROR_MESSAGES = 20
 
 class SourceSpider(scrapy.Spider):
     """Crawls `self.source`; records each error as one line in the crawl stats."""
-
-    name: ClassVar[str] = "source"
 
     def __init__(self, source: Source, **kwargs: Any):
         super().__init__(**kwargs)

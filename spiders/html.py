@@ -35,7 +35,9 @@ class HtmlSpider(ArticlePages):
         if page_number < self.source.max_pages:
             next_url = extract_next_page(response.body, response.url, selectors.get("next_page"))
             if next_url:
-                request = self.request(next_url, self.parse, cb_kwargs={"page_number": page_number + 1})
+                request = self.request(
+                    next_url, self.parse, cb_kwargs={"page_number": page_number + 1}
+                )
                 if request is not None:
                     yield request
 

@@ -110,9 +110,8 @@ def _tweet(element: lxml.html.HtmlElement) -> dict[str, Any] | None:
         return _rendered_tweet(element)
     url = status.get("href", "").strip()
     body = deepcopy(element)
-    for copy_of_status in body.iter("a"):
-        if copy_of_status.get("href", "").strip() == url:
-            _remove(copy_of_status)
+    for copy_of_status in [a for a in body.iter("a") if a.get("href", "").strip() == url]:
+        _remove(copy_of_status)
     text = html_to_text(body)
     item = _bare_tweet(url)
     attribution = _ATTRIBUTION.search(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 import feedparser
 import lxml.html
@@ -62,7 +62,8 @@ def parse_feed(
         if item is None:
             page.skipped += 1
             continue
-        if feed_lang and "lang" not in item:
+        # Bridges declare one language for every account they serve, so it says nothing.
+        if feed_lang and "lang" not in item and platform != "x":
             item["lang"] = feed_lang.split("-")[0].lower()
         page.items.append(item)
     return page
@@ -89,14 +90,16 @@ def _entry_item(
     }
     if platform == "x":
         _as_x_post(item, feed)
-    return {key: value for key, value in item.items() if value not in (None, [], "")} | {
-        "text": item["text"]
+    return {
+        key: value for key, value in item.items() if key == "text" or value not in (None, [], "")
     }
 
 
 def _entry_link(entry: Mapping[str, Any], base: str) -> str | None:
     candidates = [entry.get("link")]
-    candidates += [link.get("href") for link in entry.get("links", []) if link.get("rel") == "alternate"]
+    candidates += [
+        link.get("href") for link in entry.get("links", []) if link.get("rel") == "alternate"
+    ]
     guid = entry.get("id")
     if isinstance(guid, str) and is_http_url(guid):
         candidates.append(guid)
@@ -145,7 +148,9 @@ def _media(entry: Mapping[str, Any], html: str, base: str) -> list[dict[str, Any
     media: dict[str, dict[str, Any]] = {}
     for enclosure in [*entry.get("media_content", []), *entry.get("enclosures", [])]:
         url = enclosure.get("url") or enclosure.get("href")
-        kind = _MEDIA_TYPES.get(str(enclosure.get("type") or enclosure.get("medium") or "").split("/")[0])
+        kind = _MEDIA_TYPES.get(
+            str(enclosure.get("type") or enclosure.get("medium") or "").split("/")[0]
+        )
         if url and kind and is_http_url(urljoin(base, url)):
             media.setdefault(urljoin(base, url), {"type": kind, "url": urljoin(base, url)})
     if html and ("<img" in html or "<video" in html):
@@ -164,19 +169,41 @@ def _media(entry: Mapping[str, Any], html: str, base: str) -> list[dict[str, Any
 
 def _as_x_post(item: RawItem, feed: Mapping[str, Any]) -> None:
     """A status read through an RSS bridge (Nitter, RSSHub): x.com URL, the account handle,
-    and the tweet text (a bridge's item title is the text again, sometimes cut short)."""
+    the tweet text (a bridge's item title is the text again, sometimes cut short), and no
+    links back into the bridge (its hashtag searches and profile links)."""
+    bridge_host = urlsplit(item["url"]).hostname
     status = x_status_url(item["url"])
     if status:
         item["url"] = status
         item["author_handle"] = status.split("/")[3]
-    name = str(feed.get("title") or "")
-    if " / @" in name:
-        item["author"] = name.split(" / @", 1)[0].strip()
-    elif isinstance(item.get("author"), str) and item["author"].startswith("@"):
-        item["author_handle"] = item.get("author_handle") or item["author"][1:]
+    feed_name, _, feed_handle = str(feed.get("title") or "").partition(" / @")
+    creator = str(item.get("author") or "")
+    if feed_handle and item.get("author_handle", "").lower() == feed_handle.strip().lower():
+        item["author"] = feed_name.strip()
+    else:
+        # A retweet: the status belongs to someone else; the bridge names them only by handle.
+        item["author"] = None if creator.startswith("@") else creator or None
     if not item["text"] and item.get("title"):
         item["text"] = item["title"]
     item["title"] = None
+    item["links"] = [
+        link for link in item.get("links", []) if urlsplit(link).hostname != bridge_host
+    ]
+    for media in item.get("media", []):
+        media["url"] = _bridge_media_url(media["url"], bridge_host)
+
+
+def _bridge_media_url(url: str, bridge_host: str | None) -> str:
+    """Nitter serves X's images at /pic/<quoted pbs.twimg.com path>; point at X's own copy."""
+    parts = urlsplit(url)
+    if parts.hostname != bridge_host or not parts.path.startswith("/pic/"):
+        return url
+    path = unquote(parts.path.removeprefix("/pic/")).removeprefix("orig/")
+    if path.startswith(
+        ("media/", "ext_tw_video_thumb/", "amplify_video_thumb/", "tweet_video_thumb/")
+    ):
+        return f"https://pbs.twimg.com/{path}"
+    return url
 
 
 def _problem(exc: Any) -> str:

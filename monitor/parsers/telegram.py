@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -30,6 +29,8 @@ _DATA_POST = re.compile(r"(?P<channel>[A-Za-z0-9_]+)/(?P<id>[0-9]+)")
 _BACKGROUND = re.compile(r"background-image\s*:\s*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
 # Line breaks in the HTML source are layout, not text (Telegram writes a text break as <br>).
 _SOURCE_BREAK = re.compile(r"\s*\n\s*")
+# Characters XML forbids: lxml parses past them but refuses them in any text we edit.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _COUNT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([KMB]?)", re.IGNORECASE)
 _COUNT_SCALE = {"": 1, "K": 1_000, "M": 1_000_000, "B": 1_000_000_000}
 # Path segments of t.me that are never a channel name.
@@ -57,7 +58,6 @@ _MEDIA_KINDS = (
     "tgme_widget_message_voice_player",
     "tgme_widget_message_document_wrap",
     "tgme_widget_message_sticker_wrap",
-    "tgme_widget_message_location_wrap",
 )
 _MEDIA = (
     ".//*[("
@@ -67,9 +67,11 @@ _MEDIA = (
 # Fallback boxes ("This media is not supported in your browser", "VIEW IN TELEGRAM",
 # "Please open Telegram to view this post") that a browser hides; never text.
 _PLACEHOLDERS = (
-    "message_media_not_supported_wrap",
-    "message_media_not_supported",
-    "message_media_view_in_telegram",
+    ".//*["
+    + _has_class("message_media_not_supported_wrap")
+    + " or "
+    + _has_class("message_media_view_in_telegram")
+    + "]"
 )
 
 
@@ -102,7 +104,7 @@ def parse_channel_page(html: str | bytes, url: str) -> ChannelPage:
     """
     if isinstance(html, bytes):
         html = html.decode("utf-8", "replace")
-    page = Selector(text=html)
+    page = Selector(text=_CONTROL.sub("", html))
     nodes = page.xpath(_MESSAGES)
     channel = _page_channel(page, nodes)
     title = _page_title(page, nodes)
@@ -132,7 +134,10 @@ def channel_from_url(url: str) -> str | None:
     `https://t.me/s/daraa24`, `t.me/daraa24`, `https://t.me/s/daraa24/123?before=9` and
     `http://127.0.0.1:8080/s/daraa24` all give "daraa24"; a path with no channel gives None.
     """
-    path = urlsplit(url if "//" in url else f"//{url}").path
+    try:
+        path = urlsplit(url if "//" in url else f"//{url}").path
+    except ValueError:  # not a URL at all, e.g. "http://[x"
+        return None
     segments = [segment for segment in path.split("/") if segment]
     if segments[:1] == ["s"]:
         segments = segments[1:]
@@ -157,7 +162,7 @@ def _page_channel(page: Selector, nodes: SelectorList[Selector]) -> str | None:
     if _USERNAME.fullmatch(handle):
         return handle
     for node in nodes:
-        match = _DATA_POST.fullmatch(node.attrib.get("data-post", ""))
+        match = _DATA_POST.fullmatch(_attr(node, "data-post"))
         if match:
             return match["channel"]
     return None
@@ -174,37 +179,39 @@ def _page_title(page: Selector, nodes: SelectorList[Selector]) -> str | None:
 
 
 def _is_service(node: Selector) -> bool:
-    return "service_message" in node.attrib.get("class", "").split()
+    return "service_message" in _attr(node, "class").split()
 
 
 def _before(page: Selector, nodes: SelectorList[Selector]) -> int | None:
-    cursors = [
-        *(_query_value(href, "before") for href in page.xpath("//link[@rel='prev']/@href").getall()),
-        *page.css(".tme_messages_more::attr(data-before)").getall(),
-    ]
+    prev_links = page.xpath("//link[@rel='prev']/@href").getall()
+    cursors = [_query_value(href, "before") for href in prev_links]
+    cursors += page.css(".tme_messages_more::attr(data-before)").getall()
     for cursor in cursors:
         if cursor.isascii() and cursor.isdigit():
             return int(cursor)
     if not page.css(".tgme_channel_history"):
         return None
-    ids = [int(m["id"]) for n in nodes if (m := _DATA_POST.fullmatch(n.attrib["data-post"]))]
+    ids = [int(m["id"]) for n in nodes if (m := _DATA_POST.fullmatch(_attr(n, "data-post")))]
     smallest = min(ids, default=0)
     return smallest if smallest > 1 else None
 
 
 def _query_value(href: str, name: str) -> str:
-    return parse_qs(urlsplit(href).query).get(name, [""])[0]
+    absolute = _absolute(href, "https://t.me/")
+    return parse_qs(urlsplit(absolute).query).get(name, [""])[0] if absolute else ""
 
 
 # -- one message ------------------------------------------------------------------------------
 
 
 def _parse_post(node: Selector, page_url: str, page_title: str | None) -> RawItem | None:
-    match = _DATA_POST.fullmatch(node.attrib.get("data-post", ""))
+    match = _DATA_POST.fullmatch(_attr(node, "data-post"))
     if not match:
         return None
     texts = node.xpath(_TEXT)
     caption = "\n\n".join(filter(None, (_text(text) for text in texts)))
+    reply = node.css(".tgme_widget_message_reply::attr(href)").get()
+    forward = node.css("a.tgme_widget_message_forwarded_from_name::attr(href)").get()
     return {
         "platform": "telegram",
         "url": post_url(match["channel"], match["id"]),
@@ -214,10 +221,8 @@ def _parse_post(node: Selector, page_url: str, page_title: str | None) -> RawIte
         "author_handle": match["channel"],
         "published": _published(node),
         "views": parse_count(node.css(".tgme_widget_message_views::text").get()),
-        "reply_to_url": _post_link(node.css(".tgme_widget_message_reply::attr(href)").get(), page_url),
-        "forwarded_from_url": _post_link(
-            node.css("a.tgme_widget_message_forwarded_from_name::attr(href)").get(), page_url
-        ),
+        "reply_to_url": _post_link(reply, page_url),
+        "forwarded_from_url": _post_link(forward, page_url),
         "links": _links(texts, page_url),
         "link_previews": [_link_preview(preview, page_url) for preview in _previews(node)],
         "media": [item for el in node.xpath(_MEDIA) if (item := _media(el, page_url))],
@@ -245,24 +250,35 @@ def _poll_text(node: Selector) -> str:
 
 def _post_link(href: str | None, page_url: str) -> str | None:
     """A reply or forward target as its canonical post URL; a profile link is not a post."""
+    absolute = _absolute(href, page_url)
+    return telegram_post_url(absolute) if absolute else None
+
+
+def _absolute(href: str | None, base: str) -> str | None:
+    """`href` resolved against `base`, or None when either is not a URL at all."""
     if not href:
         return None
-    return telegram_post_url(urljoin(page_url, href))
+    try:
+        absolute = urljoin(base, href.strip())
+        urlsplit(absolute)  # urljoin passes some of them through unchecked
+    except ValueError:  # urllib rejects e.g. "http://[x"
+        return None
+    return absolute
 
 
 def _links(texts: SelectorList[Selector], page_url: str) -> list[str]:
     found: dict[str, None] = {}
     for anchor in texts.xpath(".//a[@href]"):
-        href = anchor.attrib["href"]
+        href = _attr(anchor, "href")
         # Hashtags link to an in-channel search written as a bare query ("?q=%23..."): not a link
         # the author made.
         if href.startswith("?"):
             continue
-        if "onclick" in anchor.attrib:
+        if _attr(anchor, "onclick"):
             # Since 2024 t.me/s escapes '&' twice in links that ask "Open this link?".
             href = href.replace("&amp;", "&")
-        absolute = urljoin(page_url, href)
-        if is_http_url(absolute):
+        absolute = _absolute(href, page_url)
+        if absolute and is_http_url(absolute):
             found.setdefault(absolute, None)
     return list(found)
 
@@ -273,9 +289,8 @@ def _previews(node: Selector) -> SelectorList[Selector]:
 
 
 def _link_preview(preview: Selector, page_url: str) -> dict[str, str | None]:
-    href = preview.attrib.get("href")
     return {
-        "url": urljoin(page_url, href) if href else None,
+        "url": _absolute(_attr(preview, "href"), page_url),
         "site_name": _text(preview.css(".link_preview_site_name")) or None,
         "title": _text(preview.css(".link_preview_title")) or None,
         "description": _text(preview.css(".link_preview_description")) or None,
@@ -286,7 +301,7 @@ def _link_preview(preview: Selector, page_url: str) -> dict[str, str | None]:
 
 
 def _media(el: Selector, page_url: str) -> dict[str, object] | None:
-    classes = el.attrib.get("class", "").split()
+    classes = _attr(el, "class").split()
     kind = next(kind for kind in _MEDIA_KINDS if kind in classes)
     item = _MEDIA_READERS[kind](el, page_url)
     return item if item.get("url") else None
@@ -300,7 +315,7 @@ def _video(el: Selector, page_url: str) -> dict[str, object]:
     # A GIF is a looping video without a play button or duration.
     kind = "video" if el.css(".message_video_play") else "gif"
     # "Media is too big" videos have no <video>: the post itself is where to watch them.
-    url = el.css("video::attr(src)").get() or _post_link(el.attrib.get("href"), page_url)
+    url = el.css("video::attr(src)").get() or _post_link(_attr(el, "href"), page_url)
     return _with_extras(
         {"type": kind, "url": url},
         thumb=_background(el.css(".tgme_widget_message_video_thumb")),
@@ -325,7 +340,7 @@ def _voice(el: Selector, page_url: str) -> dict[str, object]:
 
 def _document(el: Selector, page_url: str) -> dict[str, object]:
     # The preview serves no file, only the post that carries it.
-    url = _post_link(el.attrib.get("href"), page_url)
+    url = _post_link(_attr(el, "href"), page_url)
     title = _text(el.css(".tgme_widget_message_document_title"))
     extra = _text(el.css(".tgme_widget_message_document_extra"))
     if el.css(".tgme_widget_message_document_icon.audio"):
@@ -343,13 +358,6 @@ def _sticker(el: Selector, page_url: str) -> dict[str, object]:
     return {"type": "sticker", "url": url.split()[0] if url else None}
 
 
-def _location(el: Selector, page_url: str) -> dict[str, object]:
-    return _with_extras(
-        {"type": "location", "url": el.attrib.get("href")},
-        thumb=_background(el.css(".tgme_widget_message_location")),
-    )
-
-
 _MEDIA_READERS = {
     "tgme_widget_message_photo_wrap": _photo,
     "tgme_widget_message_video_player": _video,
@@ -357,7 +365,6 @@ _MEDIA_READERS = {
     "tgme_widget_message_voice_player": _voice,
     "tgme_widget_message_document_wrap": _document,
     "tgme_widget_message_sticker_wrap": _sticker,
-    "tgme_widget_message_location_wrap": _location,
 }
 
 
@@ -366,8 +373,14 @@ def _with_extras(item: dict[str, object], **extras: object) -> dict[str, object]
     return item
 
 
+def _attr(found: Selector | SelectorList[Selector], name: str) -> str:
+    """An attribute of the (first) element, "" when absent. Read through XPath because parsel's
+    `.attrib` copies every attribute and lxml refuses some malformed names it parsed."""
+    return found.xpath(f"@{name}").get("")
+
+
 def _background(el: Selector | SelectorList[Selector]) -> str | None:
-    match = _BACKGROUND.search(el.attrib.get("style", ""))
+    match = _BACKGROUND.search(_attr(el, "style"))
     return match[1].strip() if match else None
 
 
@@ -395,7 +408,8 @@ def _text(found: Selector | SelectorList[Selector]) -> str:
     if not isinstance(found.root, etree._Element):
         return ""
     root = copy.deepcopy(found.root)
-    _drop(el for el in root.iter() if set(el.get("class", "").split()) & set(_PLACEHOLDERS))
+    for placeholder in root.xpath(_PLACEHOLDERS):
+        _replace_with_text(placeholder, "")
     for image in list(root.iter("img")):
         _replace_with_text(image, image.get("alt", ""))
     _unwrap_source_lines(root)
@@ -409,11 +423,6 @@ def _unwrap_source_lines(root: etree._Element) -> None:
             el.text = _SOURCE_BREAK.sub(" ", el.text)
         if el.tail and el.getparent() not in preformatted:
             el.tail = _SOURCE_BREAK.sub(" ", el.tail)
-
-
-def _drop(elements: Iterable[etree._Element]) -> None:
-    for el in list(elements):
-        _replace_with_text(el, "")
 
 
 def _replace_with_text(el: etree._Element, text: str) -> None:

@@ -67,9 +67,18 @@ class SQLiteStore:
             stored = {**record, "revision": 1}
             seq = self._add_revision(stored)
             self.db.execute(
-                "INSERT INTO posts (id, first_seq, seq, revision, source, sort_time, via_embed, record)"
+                "INSERT INTO posts"
+                " (id, first_seq, seq, revision, source, sort_time, via_embed, record)"
                 " VALUES (?, ?, ?, 1, ?, ?, ?, ?)",
-                (stored["id"], seq, seq, stored["source"], sort_time(stored), via_embed, dumps(stored)),
+                (
+                    stored["id"],
+                    seq,
+                    seq,
+                    stored["source"],
+                    sort_time(stored),
+                    via_embed,
+                    dumps(stored),
+                ),
             )
             return SaveResult("new", stored)
         old, revision, old_via_embed = loads(row[0]), row[1], bool(row[2])
@@ -89,8 +98,15 @@ class SQLiteStore:
         self.db.execute(
             "UPDATE posts SET seq = ?, revision = ?, source = ?, sort_time = ?, via_embed = ?,"
             " record = ? WHERE id = ?",
-            (seq, merged["revision"], merged["source"], sort_time(merged), now_via_embed,
-             dumps(merged), merged["id"]),
+            (
+                seq,
+                merged["revision"],
+                merged["source"],
+                sort_time(merged),
+                now_via_embed,
+                dumps(merged),
+                merged["id"],
+            ),
         )
         return SaveResult("updated", merged)
 

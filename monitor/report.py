@@ -1,0 +1,88 @@
+"""What the CLI prints: summaries as rich tables on stdout, problems as lines on stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from monitor.crawl import SourceReport
+from monitor.items import PostRecord
+from monitor.sources import Source
+
+STATUS_STYLE = {"ok": "green", "warning": "yellow", "failed": "bold red"}
+
+
+def console() -> Console:
+    # Cron mails and logs are read in wide windows; rich's 80 columns would wrap the table.
+    return Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+
+
+def print_summary(reports: Sequence[SourceReport]) -> None:
+    """The per-source table, then each problem as one line on stderr."""
+    table = Table(title="crawl summary", title_justify="left")
+    for column in ("source", "kind", "status", "pages", "posts", "new", "updated", "errors"):
+        table.add_column(
+            column,
+            justify="right" if column in ("pages", "posts", "new", "updated", "errors") else "left",
+        )
+    for r in reports:
+        style = STATUS_STYLE[r.status]
+        table.add_row(
+            r.name,
+            r.kind,
+            f"[{style}]{r.status}[/]",
+            str(r.pages),
+            str(r.items),
+            str(r.new),
+            str(r.updated),
+            str(r.errors),
+        )
+    console().print(table)
+    print_problems(reports)
+
+
+def print_problems(reports: Iterable[SourceReport]) -> None:
+    for r in reports:
+        if r.failure:
+            click.echo(f"monitor: {r.name}: failed: {r.failure}", err=True)
+        for message in r.messages:
+            if message != r.failure:
+                click.echo(f"monitor: {r.name}: {message}", err=True)
+        for warning in r.warnings:
+            click.echo(f"monitor: {r.name}: warning: {warning}", err=True)
+
+
+def print_check_line(report: SourceReport) -> None:
+    click.echo(
+        f"{report.name}: {report.status}, {report.pages} pages, {report.items} posts, "
+        f"{report.errors} errors",
+        err=True,
+    )
+    print_problems([report])
+
+
+def print_sources(sources: Sequence[Source]) -> None:
+    table = Table(title=f"{len(sources)} sources", title_justify="left")
+    for column in ("name", "kind", "platform", "every", "enabled", "url"):
+        table.add_column(column, overflow="fold")
+    for s in sources:
+        table.add_row(s.name, s.kind, s.platform, s.every, "yes" if s.enabled else "no", s.url)
+    console().print(table)
+
+
+def print_posts(posts: Iterable[PostRecord], limit: int) -> None:
+    """The first posts, as a reader would want to see them: who, when, what, where."""
+    out = console()
+    for index, post in enumerate(posts):
+        if index >= limit:
+            break
+        when = post.get("published_at") or "date unknown"
+        who = post.get("author") or post.get("author_handle") or post["source"]
+        text = (post.get("title") or post.get("text") or "").replace("\n", " ")
+        out.print(f"[bold]{who}[/] · {post['platform']} · {when}")
+        out.print(f"  {text[:200]}{'…' if len(text) > 200 else ''}", markup=False)
+        out.print(f"  [dim]{post['url']}[/]")

@@ -1,0 +1,118 @@
+"""The store keeps each post once, with revisions, and the change log follows it exactly."""
+
+import orjson
+import pytest
+
+from monitor.changelog import repair_tail
+from monitor.normalize import normalize
+from monitor.session import Session
+from monitor.storage import open_store
+
+NOW = "2023-12-19T10:00:00+00:00"
+
+
+def raw(url="https://t.me/daraa24/33190", text="انتشار لقوات الجيش في أحياء مدينة جاسم", **extra):
+    return {
+        "source": "daraa24-telegram",
+        "platform": "telegram",
+        "url": url,
+        "text": text,
+        "published": "2023-12-19T05:10:00+00:00",
+        "collected_at": NOW,
+        **extra,
+    }
+
+
+def log_lines(data_dir):
+    path = data_dir / "export" / "posts.jsonl"
+    return [orjson.loads(line) for line in path.read_bytes().splitlines()] if path.exists() else []
+
+
+def test_seen_again_is_not_stored_again_and_an_edit_is_a_revision(tmp_path):
+    session = Session(tmp_path)
+    assert session.save(normalize(raw())).status == "new"
+    assert session.save(normalize(raw(url="https://t.me/s/daraa24/33190"))).status == "same"
+    # a view count changes on every crawl and is not a revision
+    assert session.save(normalize(raw(views=2400))).status == "same"
+    edited = session.save(normalize(raw(text="انتشار لقوات الجيش في أحياء مدينة جاسم (محدث)")))
+    assert (edited.status, edited.record["revision"]) == ("updated", 2)
+    session.close()
+    lines = log_lines(tmp_path)
+    assert [(line["revision"], line["text"][-6:]) for line in lines] == [
+        (1, "ة جاسم"),
+        (2, "(محدث)"),
+    ]
+    store = open_store(tmp_path)
+    [post] = list(store.iter_posts())
+    assert post["views"] == 2400 and post["revision"] == 2
+    store.close()
+
+
+def test_an_embedded_copy_never_overwrites_the_post_itself(tmp_path):
+    direct = raw(
+        url="https://x.com/Daraa24_24/status/1737099519245131836",
+        platform="x",
+        text="متابعة للخبر السابق:\nانسحاب الجيش من مدينة جاسم … النص الكامل",
+        source="daraa24-x",
+    )
+    embedded = {
+        **direct,
+        "text": "متابعة للخبر السابق: انسحاب الجيش…",
+        "source": "enab-baladi",
+        "url": "https://twitter.com/Daraa24_24/status/1737099519245131836?ref_src=twsrc%5Etfw",
+        "embedded_in_url": "https://www.enabbaladi.net/archives/683290",
+    }
+    for order in ([direct, embedded], [embedded, direct]):
+        data_dir = tmp_path / str(len(order[0]))
+        session = Session(data_dir)
+        for item in order:
+            session.save(normalize(item))
+        session.close()
+        [post] = list(open_store(data_dir).iter_posts())
+        assert post["text"].endswith("النص الكامل")
+        assert post["source"] == "daraa24-x"
+        assert post["embedded_in"] == "https://www.enabbaladi.net/archives/683290"
+
+
+def test_log_resumes_after_a_crash_between_commit_and_log(tmp_path):
+    session = Session(tmp_path)
+    session.save(normalize(raw()))
+    session.commit()  # committed, but the process dies before the log is written
+    session.store.close()
+    Session._open.clear()
+    session = Session(tmp_path)  # reopening catches the log up
+    session.save(normalize(raw(url="https://t.me/daraa24/33191", text="نص آخر")))
+    session.close()
+    assert [line["url"] for line in log_lines(tmp_path)] == [
+        "https://t.me/daraa24/33190",
+        "https://t.me/daraa24/33191",
+    ]
+
+
+def test_log_after_crash_between_log_write_and_position_save_has_no_duplicate(tmp_path):
+    session = Session(tmp_path)
+    session.save(normalize(raw()))
+    session.commit()
+    # the log line is written and synced, but the saved position is lost with the process
+    session.log.catch_up()
+    session.store.db.execute("ROLLBACK")
+    session.store._in_tx = False
+    session.store.close()
+    Session._open.clear()
+    Session(tmp_path).close()
+    assert len(log_lines(tmp_path)) == 1
+
+
+@pytest.mark.parametrize("torn", [b'{"id": "abc", "te', b"{", b"\xd8"])
+def test_torn_last_line_is_cut_off(tmp_path, torn):
+    path = tmp_path / "posts.jsonl"
+    path.write_bytes(b'{"id":"a","revision":1}\n{"id":"b","revision":1}\n' + torn)
+    assert repair_tail(path) == b'{"id":"b","revision":1}'
+    assert path.read_bytes().endswith(b'"revision":1}\n')
+
+
+def test_torn_only_line(tmp_path):
+    path = tmp_path / "posts.jsonl"
+    path.write_bytes(b'{"id":"a"')
+    assert repair_tail(path) is None
+    assert path.read_bytes() == b""
