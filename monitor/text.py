@@ -74,6 +74,8 @@ BLOCK_TAGS = frozenset(
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_RUN = re.compile(r"\n{3,}")
+# Byte-order marks and zero-width spaces left inside text by CMSs: invisible, and they split words.
+_INVISIBLE = re.compile(r"[\ufeff\u200b]")
 
 # A hashtag is a run of letters, digits, marks (Arabic diacritics, tatweel) and underscores.
 _HASHTAG = re.compile(
@@ -136,7 +138,8 @@ def _flow(text: str) -> str:
 
 def normalize_whitespace(text: str) -> str:
     """Collapse spaces inside lines, trim each line, and keep at most one blank line."""
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
+    text = _INVISIBLE.sub("", text).replace("\r\n", "\n")
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip()
 
 

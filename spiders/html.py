@@ -21,7 +21,7 @@ class HtmlSpider(ArticlePages):
     def parse(self, response: Response, page_number: int = 1, **kwargs: Any) -> Iterator[Any]:
         self.count("monitor/pages")
         selectors = self.source.selectors
-        links = extract_links(response.body, response.url, selectors["links"])
+        links = extract_links(response.text, response.url, selectors["links"])
         if not links and page_number == 1:
             self.error(
                 f"no article links match selectors.links {selectors['links']!r} at {response.url}",
@@ -33,7 +33,7 @@ class HtmlSpider(ArticlePages):
             if request is not None:
                 yield request
         if page_number < self.source.max_pages:
-            next_url = extract_next_page(response.body, response.url, selectors.get("next_page"))
+            next_url = extract_next_page(response.text, response.url, selectors.get("next_page"))
             if next_url:
                 request = self.request(
                     next_url, self.parse, cb_kwargs={"page_number": page_number + 1}
@@ -43,7 +43,7 @@ class HtmlSpider(ArticlePages):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self.count("monitor/pages")
-        article = extract_article(response.body, response.url, self.source.selectors)
+        article = extract_article(response.text, response.url, self.source.selectors)
         item = self.raw_item(
             response,
             url=response.url,

@@ -60,7 +60,7 @@ class RssSpider(ArticlePages, SourceSpider):
 
     def parse_article(self, response: Response, entry: RawItem) -> Iterator[Any]:
         self.count("monitor/pages")
-        article = extract_article(response.body, response.url, self.source.selectors)
+        article = extract_article(response.text, response.url, self.source.selectors)
         item = dict(entry)
         item["title"] = article.title or entry.get("title")
         item["text"] = article.text or entry.get("text", "")

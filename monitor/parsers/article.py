@@ -7,9 +7,9 @@ used instead:
 
 - title: og:title, else the first `<h1>`, else `<title>`; a " - Site" suffix is cut only when
   og:site_name names that site.
-- body: `itemprop=articleBody` (microdata or RDFa), else the `<article>` or the element whose
-  `<p>` children hold the most text, whichever holds more. JSON-LD articleBody is not used: it
-  is often cut short.
+- body: `itemprop=articleBody` (microdata or RDFa), else the element whose `<p>` children
+  hold the most text, or the `<article>` around it when the article's paragraphs are spread
+  over several blocks. JSON-LD articleBody is not used: it is often cut short.
 - author: meta name=author, JSON-LD author.name, `a[rel=author]`, then itemprop=author.
 - dates: every candidate in priority order (see `Article.date_candidates`), left raw for the
   normalise stage to parse.
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -98,7 +98,7 @@ _MORE_DATE_KEYS = (
 )
 
 
-def select(sel: parsel.Selector, expr: str) -> parsel.SelectorList:
+def select(sel: parsel.Selector, expr: str) -> parsel.SelectorList[parsel.Selector]:
     """Evaluate a sources.toml selector: XPath when it starts with "/" or "(", else CSS.
 
     CSS may use parsel's `::text` and `::attr(name)`. Raises ValueError for an invalid one.
@@ -156,9 +156,9 @@ def extract_article(
     dates = _date_candidates(page, selectors.get("date"))
     parts = _body_parts(page, selectors.get("body"))
     elements = [part for part in parts if not isinstance(part, str)]
+    # With no body found, posts embedded anywhere on the page still count.
     scope = _common_ancestor(elements) if elements else root
     embedded = extract_embeds(scope, url)
-    parts = [part for part in parts if isinstance(part, str) or _attached(part, root)]
     for part in parts:
         if not isinstance(part, str):
             _strip_furniture(part)
@@ -276,10 +276,10 @@ def _title(page: _Page, selector: str | None) -> str | None:
         return selected[0]
     candidates = [
         *page.values("property:og:title"),
-        *(_one_line(h1) for h1 in page.root.iter("h1") if not _in_furniture(h1)),
-        *(_one_line(title) for title in page.root.iter("title")),
+        *(h1 for h1 in page.root.iter("h1") if not _in_furniture(h1)),
+        *page.root.iter("title"),
     ]
-    title = next((_one_line(c) for c in candidates if _one_line(c)), None)
+    title = next((text for text in map(_one_line, candidates) if text), None)
     site_names = page.values("property:og:site_name")
     return _cut_site_name(title, site_names[0]) if title and site_names else title
 
@@ -301,7 +301,7 @@ def _author(page: _Page, selector: str | None) -> str | None:
     candidates = [
         *page.values("name:author"),
         *(_json_ld_author(obj) for obj in page.articles()),
-        *(_one_line(a) for a in page.sel.css('a[rel~="author"]').getall()),
+        *(_one_line(match.root) for match in page.sel.css('a[rel~="author"]')),
         *page.values("itemprop:author"),
         *(_one_line(e) for e in page.root.xpath('//*[@itemprop="author"][not(@content)]')),
     ]
@@ -311,9 +311,8 @@ def _author(page: _Page, selector: str | None) -> str | None:
 def _json_ld_author(obj: dict[str, Any]) -> str | None:
     authors = obj.get("author")
     authors = authors if isinstance(authors, list) else [authors]
-    names = [a.get("name") if isinstance(a, dict) else a for a in authors]
-    names = [name.strip() for name in names if isinstance(name, str) and name.strip()]
-    return ", ".join(names) or None
+    names = (a.get("name") if isinstance(a, dict) else a for a in authors)
+    return ", ".join(n.strip() for n in names if isinstance(n, str) and n.strip()) or None
 
 
 def _lang(page: _Page) -> str | None:
@@ -340,20 +339,24 @@ def _date_candidates(page: _Page, selector: str | None) -> list[str]:
         values += _selected_values(page.sel, selector, ("datetime", "content"))
     values += page.values("property:article:published_time")
     values += [str(obj["datePublished"]) for obj in page.articles() if obj.get("datePublished")]
-    values += [t.get("datetime", "") for t in page.root.iter("time") if not _in_furniture(t)]
+    values += [t.get("datetime", "") for t in page.root.iter("time") if _is_publishing_time(t)]
     values += page.values(*_MORE_DATE_KEYS)
     return _unique(value.strip() for value in values)
+
+
+def _is_publishing_time(time: lxml.html.HtmlElement) -> bool:
+    """A <time> of the page's own report: not a last-modified one, not in related posts."""
+    classes = set(time.get("class", "").lower().split())
+    return not classes & {"updated", "modified"} and not _in_furniture(time)
 
 
 def _selected_values(sel: parsel.Selector, selector: str, attributes: Iterable[str]) -> list[str]:
     """Each match's value: a string match as is, else the first of `attributes`, then its text."""
     values: list[str] = []
-    for match in select(sel, selector):
-        if isinstance(match.root, str):
-            values.append(_one_line(match.root))
-            continue
-        values += [match.root.get(name, "").strip() for name in attributes]
-        values.append(_one_line(match.root))
+    for node in _nodes(select(sel, selector)):
+        if not isinstance(node, str):
+            values += [node.get(name, "").strip() for name in attributes]
+        values.append(_one_line(node))
     return _unique(values)
 
 
@@ -362,13 +365,9 @@ def _selected_values(sel: parsel.Selector, selector: str, attributes: Iterable[s
 
 def _body_parts(page: _Page, selector: str | None) -> list[lxml.html.HtmlElement | str]:
     """The elements (or, for `::text` selectors, strings) whose text is the article body."""
-    if selector:
-        parts = [m.root for m in select(page.sel, selector)]
-        elements = [p for p in parts if not isinstance(p, str)]
-        # A match inside another match would repeat its text.
-        parts = [p for p in parts if isinstance(p, str) or not _inside_any(p, elements)]
-        if parts:
-            return parts
+    parts = _selected_body(page, selector) if selector else []
+    if parts:
+        return parts
     marked = page.root.xpath('//*[@itemprop="articleBody" or contains(@property, "articleBody")]')
     if marked:
         return [marked[0]]
@@ -379,6 +378,25 @@ def _body_parts(page: _Page, selector: str | None) -> list[lxml.html.HtmlElement
     if article is not None and article_score > _SPREAD * block_score:
         return [article]
     return [block] if block is not None else []
+
+
+def _selected_body(page: _Page, selector: str) -> list[lxml.html.HtmlElement | str]:
+    parts = _nodes(select(page.sel, selector))
+    elements = [part for part in parts if not isinstance(part, str)]
+    # A match inside another would repeat its text; one inside an embed is not the article's.
+    parts = [p for p in parts if isinstance(p, str) or not _inside_any(p, elements)]
+    parts = [p for p in parts if isinstance(p, str) or not _in_embed(p)]
+    if len(parts) > 1:  # paragraphs picked one by one: some may be furniture after all
+        parts = [p for p in parts if isinstance(p, str) or not _is_unwanted(p)]
+    return parts
+
+
+def _is_unwanted(element: lxml.html.HtmlElement) -> bool:
+    return (
+        _is_body_furniture(element)
+        or _in_furniture(element, _PAGE_FURNITURE_TAGS)
+        or _is_read_more(element)
+    )
 
 
 def _best(scores: dict[Any, float]) -> tuple[Any, float]:
@@ -408,7 +426,7 @@ def _paragraph_scores(root: lxml.html.HtmlElement) -> dict[Any, float]:
             continue
         length = _paragraph_length(p)
         for weight, ancestor in zip((1.0, 0.5), p.iterancestors(), strict=False):
-            if ancestor.tag not in ("body", "html"):
+            if ancestor.tag != "html":
                 scores[ancestor] = scores.get(ancestor, 0.0) + weight * length
     return scores
 
@@ -419,10 +437,10 @@ def _paragraph_length(p: lxml.html.HtmlElement) -> int:
 
 def _strip_furniture(container: lxml.html.HtmlElement) -> None:
     """Remove page furniture, hidden elements and "read also" blocks under `container`."""
-    doomed = [el for el in container.iterdescendants() if _is_body_furniture(el)]
-    doomed += _read_more_blocks(container)
+    doomed = {el for el in container.iterdescendants() if _is_body_furniture(el)}
+    doomed.update(_read_more_blocks(container))
     for element in doomed:
-        if _attached(element, container):
+        if not _inside_any(element, doomed):
             element.drop_tree()  # keeps the tail text that follows the element
 
 
@@ -439,18 +457,22 @@ def _is_body_furniture(element: Any) -> bool:
 
 
 def _read_more_blocks(container: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Blocks that only say "اقرأ أيضًا" / "Read more" and link elsewhere, with the list
-    that follows a bare "اقرأ أيضًا" heading."""
+    """The "read also" blocks under `container`, with the list that follows a bare
+    "اقرأ أيضًا" heading."""
     blocks = []
-    for element in container.iterdescendants():
-        if element.tag not in BLOCK_TAGS or not _READ_MORE.match(element.text_content()):
-            continue
-        if _only_links(element, _READ_MORE.sub("", html_to_text(element), count=1)):
-            blocks.append(element)
-            following = element.getnext()
-            if not element.findall(".//a") and following is not None and _only_links(following):
-                blocks.append(following)
+    for element in filter(_is_read_more, container.iterdescendants()):
+        blocks.append(element)
+        following = element.getnext()
+        if not element.findall(".//a") and following is not None and _only_links(following):
+            blocks.append(following)
     return blocks
+
+
+def _is_read_more(element: Any) -> bool:
+    """A block that only says "اقرأ أيضًا" / "Read more" and links elsewhere."""
+    if element.tag not in BLOCK_TAGS or not _READ_MORE.match(element.text_content()):
+        return False
+    return _only_links(element, _READ_MORE.sub("", html_to_text(element), count=1))
 
 
 def _only_links(element: lxml.html.HtmlElement, text: str | None = None) -> bool:
@@ -488,15 +510,19 @@ def _body_links(parts: list[Any], base: str) -> list[str]:
 # Links and small helpers
 
 
-def _hrefs(matches: parsel.SelectorList) -> Iterator[str]:
-    for match in matches:
-        node = match.root
+def _hrefs(matches: parsel.SelectorList[parsel.Selector]) -> Iterator[str]:
+    for node in _nodes(matches):
         if isinstance(node, str):
             yield node
         elif node.get("href"):
             yield node.get("href")
         else:
             yield from (a.get("href") for a in node.iter("a") if a.get("href"))
+
+
+def _nodes(matches: parsel.SelectorList[parsel.Selector]) -> list[lxml.html.HtmlElement | str]:
+    """Elements as they are; attribute, text (and XPath number or boolean) results as strings."""
+    return [m.root if isinstance(m.root, etree._Element) else str(m.root) for m in matches]
 
 
 def _base_url(root: lxml.html.HtmlElement, url: str) -> str:
@@ -525,21 +551,20 @@ def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlEle
     return first.getroottree().getroot()
 
 
-def _inside_any(element: Any, others: list[Any]) -> bool:
+def _inside_any(element: Any, others: Collection[Any]) -> bool:
     return any(ancestor in others for ancestor in element.iterancestors())
 
 
-def _attached(element: Any, root: Any) -> bool:
-    return element is root or any(ancestor is root for ancestor in element.iterancestors())
+def _in_embed(element: lxml.html.HtmlElement) -> bool:
+    return any(is_embed(node) for node in (element, *element.iterancestors()))
 
 
-def _one_line(value: Any) -> str:
-    """Text of a string, an HTML snippet or an element, on one line."""
-    if isinstance(value, str):
-        text = html_to_text(value) if "<" in value else value
-    else:  # html_to_text skips <title> and <meta> as never post text, but here they are
-        text = html_to_text(value) or value.text_content()
-    return " ".join(text.split())
+def _one_line(value: lxml.html.HtmlElement | str) -> str:
+    """The text of a string or an element, on one line."""
+    if not isinstance(value, str):
+        # html_to_text skips <title> and <meta> as never post text, but here they are.
+        value = html_to_text(value) or value.text_content()
+    return " ".join(value.split())
 
 
 def _unique(values: Iterable[str]) -> list[str]:

@@ -1,0 +1,68 @@
+"""Shared test helpers: a local capture server, and real subprocess runs of `monitor`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from monitor.localserver import CaptureServer, with_base
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+DEMO = ROOT / "monitor" / "data" / "demo"
+# Local captures need no politeness delay; everything else stays as shipped.
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false")
+
+
+def monitor_command() -> list[str]:
+    script = Path(sys.executable).with_name("monitor")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "monitor"]
+
+
+def run_monitor(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `monitor` command in a subprocess."""
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    full_env.pop("MONITOR_DATA_DIR", None)
+    return subprocess.run(
+        [*monitor_command(), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def latest_by_id(lines: list[dict]) -> dict[str, dict]:
+    """The change log compacted: the last line of an id wins."""
+    posts: dict[str, dict] = {}
+    for line in lines:
+        posts[line["id"]] = line
+    return posts
+
+
+@pytest.fixture
+def demo_server() -> Iterator[CaptureServer]:
+    with CaptureServer(DEMO / "site") as server:
+        yield server
+
+
+@pytest.fixture
+def demo_sources(tmp_path: Path, demo_server: CaptureServer) -> Path:
+    """The demo's sources.toml pointing at the running capture server."""
+    path = tmp_path / "sources.toml"
+    path.write_bytes(with_base((DEMO / "sources.toml").read_bytes(), demo_server.base_url))
+    return path
