@@ -21,7 +21,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
+# No consoles or control servers listening on ports of a long-running monitoring host.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # Retries with backoff for server errors, throttling and timeouts.
 RETRY_ENABLED = True

@@ -29,7 +29,13 @@ def run_monitor(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 180
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `monitor` command in a subprocess."""
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    # Tests never reach the internet: anything not on 127.0.0.1 goes to a closed local port.
+    offline = {
+        "http_proxy": "http://127.0.0.1:9",
+        "https_proxy": "http://127.0.0.1:9",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **offline, **(env or {})}
     full_env.pop("MONITOR_DATA_DIR", None)
     return subprocess.run(
         [*monitor_command(), *args],
