@@ -63,7 +63,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         with self.owner.lock:
             self.owner.requests.append(("GET", self.path, time.monotonic()))
         parts = self.path.strip("/").split("/")
