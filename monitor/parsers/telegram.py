@@ -28,7 +28,6 @@ _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 _DATA_POST = re.compile(r"(?P<channel>[A-Za-z0-9_]+)/(?P<id>[0-9]+)")
 _BACKGROUND = re.compile(r"background-image\s*:\s*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
 # Line breaks in the HTML source are layout, not text (Telegram writes a text break as <br>).
-_SOURCE_BREAK = re.compile(r"\s*\n\s*")
 # Characters XML forbids: lxml parses past them but refuses them in any text we edit.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _COUNT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([KMB]?)", re.IGNORECASE)
@@ -412,17 +411,7 @@ def _text(found: Selector | SelectorList[Selector]) -> str:
         _replace_with_text(placeholder, "")
     for image in list(root.iter("img")):
         _replace_with_text(image, image.get("alt", ""))
-    _unwrap_source_lines(root)
     return html_to_text(root)
-
-
-def _unwrap_source_lines(root: etree._Element) -> None:
-    preformatted = {el for pre in root.iter("pre") for el in pre.iter()}
-    for el in root.iter():
-        if el.text and el not in preformatted:
-            el.text = _SOURCE_BREAK.sub(" ", el.text)
-        if el.tail and el.getparent() not in preformatted:
-            el.tail = _SOURCE_BREAK.sub(" ", el.tail)
 
 
 def _replace_with_text(el: etree._Element, text: str) -> None:
