@@ -17,25 +17,28 @@ import orjson
 from monitor.storage.base import Store
 
 LOG_NAME = "posts.jsonl"
-_POSITION_KEY = "changelog_seq"
+THREADS_LOG_NAME = "threads.jsonl"
 
 
 class ChangeLog:
     """Follows a store's revisions into a JSONL file."""
 
-    def __init__(self, path: Path, store: Store):
+    def __init__(self, path: Path, store: Store, kind: str = "post"):
         self.path = path
         self.store = store
+        self.kind = kind
+        self.key_field = "id" if kind == "post" else "thread_id"
+        self.position_key = f"changelog_seq:{kind}"
         path.parent.mkdir(parents=True, exist_ok=True)
         last_line = repair_tail(path)
         self.position = self._recover_position(last_line)
 
     def _recover_position(self, last_line: bytes | None) -> int:
-        position = int(self.store.get_meta(_POSITION_KEY) or 0)
+        position = int(self.store.get_meta(self.position_key) or 0)
         if last_line:
             try:
                 record = orjson.loads(last_line)
-                seq = self.store.revision_seq(record["id"], record["revision"])
+                seq = self.store.revision_seq(record[self.key_field], record["revision"], self.kind)
             except (orjson.JSONDecodeError, KeyError, TypeError):
                 seq = None
             # The log can be ahead of the stored position (crash after the write, before the
@@ -47,13 +50,13 @@ class ChangeLog:
     def catch_up(self) -> int:
         """Append every committed revision not yet in the log; returns how many."""
         written = 0
-        while rows := self.store.revisions_after(self.position):
+        while rows := self.store.revisions_after(self.position, kind=self.kind):
             payload = b"".join(data + b"\n" for _, data in rows)
             append_durably(self.path, payload)
             self.position = rows[-1][0]
             written += len(rows)
         if written:
-            self.store.set_meta(_POSITION_KEY, str(self.position))
+            self.store.set_meta(self.position_key, str(self.position))
         return written
 
 

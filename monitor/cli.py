@@ -9,12 +9,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 import click
 
 from monitor import __version__
 from monitor.sources import ConfigError, Source, load_sources
+
+if TYPE_CHECKING:
+    from monitor.storage import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -138,25 +141,107 @@ def crawl(
 )
 def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: str | None) -> None:
     """Write a consistent snapshot of the current posts, atomically."""
-    from monitor.records import utc_iso
+    from monitor.records import dump_thread, utc_iso
     from monitor.snapshot import write_jsonl_atomically
-    from monitor.storage import open_store
 
     if out is None and threads_out is None:
         fail("export: give --out FILE (and/or --threads FILE)")
     if since and not utc_iso(since):
         fail(f"export: --since {since!r} is not an ISO 8601 time (e.g. 2023-12-19T08:00:00+03:00)")
-    if not (data_dir / "monitor.sqlite3").exists():
-        fail(f"export: no store in {data_dir} (run `monitor crawl` first, or give --data-dir)")
-    store = open_store(data_dir)
+    store = open_existing_store(data_dir)
     try:
         if out is not None:
             count = write_jsonl_atomically(out, store.iter_posts(since=since))
             click.echo(f"wrote {count} posts to {out}", err=True)
         if threads_out is not None:
-            fail("export: --threads needs the story engine, which this version does not have yet")
+            count = write_jsonl_atomically(threads_out, store.iter_threads(), dump=dump_thread)
+            click.echo(f"wrote {count} threads to {threads_out}", err=True)
     finally:
         store.close()
+
+
+@cli.command()
+@click.argument("file", type=click.File("rb"))
+@data_dir_option
+def replay(file: BinaryIO, data_dir: Path) -> None:
+    """Run raw items or exported records (JSONL; - for stdin) through the pipelines."""
+    from monitor.replay import ReplayReport, read_lines
+    from monitor.replay import replay as run_replay
+
+    report = ReplayReport()
+    run_replay(read_lines(file, report), data_dir, report)
+    click.echo(
+        f"replayed {report.lines} lines: {report.new} new posts, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.invalid} invalid",
+        err=True,
+    )
+    for problem in report.problems:
+        click.echo(f"monitor: {getattr(file, 'name', '-')}: {problem}", err=True)
+
+
+@cli.command()
+@data_dir_option
+@click.option("--all", "show_all", is_flag=True, help="Closed threads too.")
+@click.option("--limit", default=30, show_default=True, help="How many threads.")
+def threads(data_dir: Path, show_all: bool, limit: int) -> None:
+    """List story threads, the most recently active first."""
+    from monitor.report import print_threads
+
+    store = open_existing_store(data_dir)
+    try:
+        records = [t for t in store.iter_threads() if show_all or t.get("status") == "open"]
+    finally:
+        store.close()
+    print_threads(
+        sorted(records, key=lambda t: (t["last_seen"], t["thread_id"]), reverse=True)[:limit]
+    )
+
+
+@cli.command("thread")
+@data_dir_option
+@click.argument("thread_id")
+def thread_command(data_dir: Path, thread_id: str) -> None:
+    """Print one thread as a timeline, with follow-up and copy marks."""
+    from monitor.report import print_timeline
+
+    store = open_existing_store(data_dir)
+    try:
+        record = store.get_thread(thread_id)
+        if record is None:
+            fail(f"thread: no thread {thread_id!r} in {data_dir}")
+        posts = [p for p in (store.get(pid) for pid in record["post_ids"]) if p is not None]
+    finally:
+        store.close()
+    print_timeline(record, posts)
+
+
+@cli.command("eval")
+@click.argument("labelled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mistakes", is_flag=True, help="List each wrong copy or follow-up decision.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+def eval_command(labelled: Path, mistakes: bool, as_json: bool) -> None:
+    """Replay a labelled file into a temporary data dir and print the engine's scores."""
+    import json
+
+    from monitor.evaluate import evaluate, load_labelled
+    from monitor.report import print_scores
+
+    scores, wrong = evaluate(load_labelled(labelled))
+    if as_json:
+        click.echo(json.dumps(scores.as_dict()))
+    else:
+        print_scores(labelled.name, scores)
+    if mistakes:
+        for mistake in wrong:
+            click.echo(json.dumps(mistake, ensure_ascii=False))
+
+
+def open_existing_store(data_dir: Path) -> Store:
+    from monitor.storage import open_store
+
+    if not (data_dir / "monitor.sqlite3").exists():
+        fail(f"no store in {data_dir} (run `monitor crawl` first, or give --data-dir)")
+    return open_store(data_dir)
 
 
 @cli.group()

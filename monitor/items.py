@@ -10,6 +10,7 @@ from typing import Any
 
 RawItem = dict[str, Any]
 PostRecord = dict[str, Any]
+ThreadRecord = dict[str, Any]
 
 PLATFORMS = ("web", "telegram", "x", "facebook")
 LINK_TYPES = ("follow_up", "update", "correction", "reply")
@@ -68,3 +69,18 @@ POST_FIELDS = (
 # Fields that say when or how we saw a post, not what it says: a change in them alone is not a
 # new revision.
 VOLATILE_FIELDS = frozenset({"collected_at", "revision", "views"})
+
+THREAD_FIELDS = (
+    "schema_version",
+    "thread_id",
+    "title",
+    "first_seen",
+    "last_seen",
+    "post_count",
+    "post_ids",
+    "sources",
+    "places",
+    "hashtags",
+    "status",
+    "revision",
+)

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from monitor import SCHEMA_VERSION
 from monitor.dates import is_date_only, parse_date, to_iso, x_status_time
 from monitor.items import POST_FIELDS, RAW_REQUIRED, PostRecord, RawItem
+from monitor.matching import matching_text
+from monitor.places import Gazetteer, load_gazetteer
 from monitor.sources import DEFAULT_TIMEZONE, PLATFORMS
 from monitor.text import extract_hashtags, extract_mentions, extract_urls, html_to_text
 from monitor.urls import canonical_url, is_http_url, post_id, x_status_id
@@ -24,7 +26,9 @@ class InvalidItem(ValueError):
     """A raw item that cannot become a post (missing url, not http(s), ...)."""
 
 
-def normalize(raw: RawItem, *, now: datetime | None = None) -> PostRecord:
+def normalize(
+    raw: RawItem, *, now: datetime | None = None, gazetteer: Gazetteer | None = None
+) -> PostRecord:
     """The post record for a raw item; InvalidItem with a one-line reason when it has none."""
     missing = [key for key in RAW_REQUIRED if raw.get(key) is None]
     if missing:
@@ -58,7 +62,7 @@ def normalize(raw: RawItem, *, now: datetime | None = None) -> PostRecord:
         media=list(raw.get("media") or []),
         views=raw.get("views"),
         link_previews=list(raw.get("link_previews") or []),
-        places=[],
+        places=(gazetteer or load_gazetteer()).find(matching_text(f"{title or ''}\n{text}")),
         reply_to=_canonical_or_none(raw.get("reply_to_url")),
         embedded_in=_canonical_or_none(raw.get("embedded_in_url")),
         forwarded_from=_canonical_or_none(raw.get("forwarded_from_url")),

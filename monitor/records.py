@@ -7,17 +7,19 @@ from typing import Any
 
 import orjson
 
-from monitor.items import POST_FIELDS, VOLATILE_FIELDS, PostRecord
+from monitor.items import POST_FIELDS, THREAD_FIELDS, VOLATILE_FIELDS, PostRecord, ThreadRecord
 
-# Decided by the story engine when a post is first seen; a later sighting keeps them unless
-# the engine itself changes them.
-ENGINE_FIELDS = ("thread_id", "duplicate_of", "follows_up", "link_type", "link_evidence")
-_KEEP_FIRST = ("collected_at", *ENGINE_FIELDS)
+# What only the first sighting knows.
+_KEEP_FIRST = ("collected_at",)
 
 
 def dumps(record: PostRecord) -> bytes:
     """One JSON line's worth of UTF-8 (no newline), keys in schema order."""
     return orjson.dumps({key: record.get(key) for key in POST_FIELDS})
+
+
+def dump_thread(record: ThreadRecord) -> bytes:
+    return orjson.dumps({key: record.get(key) for key in THREAD_FIELDS})
 
 
 def loads(data: bytes | str) -> PostRecord:

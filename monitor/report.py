@@ -86,3 +86,65 @@ def print_posts(posts: Iterable[PostRecord], limit: int) -> None:
         out.print(f"[bold]{who}[/] · {post['platform']} · {when}")
         out.print(f"  {text[:200]}{'…' if len(text) > 200 else ''}", markup=False)
         out.print(f"  [dim]{post['url']}[/]")
+
+
+def print_threads(threads: Sequence[dict]) -> None:
+    table = Table(title=f"{len(threads)} threads", title_justify="left")
+    for column in ("thread", "title", "first seen", "last seen", "posts", "sources", "status"):
+        table.add_column(column, overflow="fold")
+    for t in threads:
+        table.add_row(
+            t["thread_id"],
+            t.get("title") or "",
+            (t.get("first_seen") or "")[:16],
+            (t.get("last_seen") or "")[:16],
+            str(t.get("post_count", 0)),
+            ", ".join(t.get("sources") or []),
+            t.get("status") or "",
+        )
+    console().print(table)
+
+
+def print_timeline(thread: dict, posts: Sequence[PostRecord]) -> None:
+    """A thread oldest first: ↳ marks a follow-up (with its type), ≡ a copy of another post."""
+    out = console()
+    out.print(
+        f"[bold]{thread.get('title') or thread['thread_id']}[/]  ({thread['thread_id']}, "
+        f"{thread.get('post_count')} posts, {thread.get('status')})"
+    )
+    by_id = {post["id"]: post for post in posts}
+    for post in sorted(posts, key=lambda p: (p.get("published_at") or p["collected_at"], p["id"])):
+        mark = "  "
+        note = ""
+        if post.get("duplicate_of"):
+            mark, note = "≡ ", f" copy of {_short(by_id, post['duplicate_of'])}"
+        elif post.get("follows_up"):
+            mark = "↳ "
+            note = f" {post.get('link_type')} of {_short(by_id, post['follows_up'])}"
+        when = (post.get("published_at") or "")[:16]
+        text = (post.get("title") or post.get("text") or "").replace("\n", " ")[:110]
+        out.print(f"{mark}{when} [bold]{post['source']}[/] {post['id']}[dim]{note}[/]")
+        out.print(f"     {text}", markup=False)
+
+
+def _short(by_id: dict, post_id: str) -> str:
+    post = by_id.get(post_id)
+    return f"{post_id} ({post['source']})" if post else post_id
+
+
+def print_scores(name: str, scores: object) -> None:
+    s = scores.__dict__
+    out = console()
+    out.print(f"[bold]{name}[/]: {s['posts']} posts")
+    out.print(
+        f"  threads     B-cubed P {s['thread_precision']:.3f}  R {s['thread_recall']:.3f}  "
+        f"F1 {s['thread_f1']:.3f}"
+    )
+    out.print(
+        f"  copies      P {s['duplicate_precision']:.3f}  R {s['duplicate_recall']:.3f}  "
+        f"({s['duplicate_pairs']} gold pairs)"
+    )
+    out.print(
+        f"  follow-ups  P {s['followup_precision']:.3f}  R {s['followup_recall']:.3f}  "
+        f"({s['followup_pairs']} gold pairs; link type right on {s['link_type_accuracy']:.0%})"
+    )

@@ -6,11 +6,13 @@ and one log, so the pipelines take this shared session instead of opening their 
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import ClassVar
 
-from monitor.changelog import LOG_NAME, ChangeLog
+from monitor.changelog import LOG_NAME, THREADS_LOG_NAME, ChangeLog
+from monitor.engine import Engine, EngineConfig
 from monitor.items import PostRecord
 from monitor.storage import SaveResult, Store, open_store
 
@@ -19,8 +21,18 @@ def export_dir(data_dir: Path) -> Path:
     return data_dir / "export"
 
 
+def places_file(data_dir: Path) -> str | None:
+    """An operator's own gazetteer additions: $MONITOR_PLACES, else `places.tsv` in the data dir."""
+    named = os.environ.get("MONITOR_PLACES")
+    if named:
+        return named
+    local = data_dir / "places.tsv"
+    return str(local) if local.is_file() else None
+
+
 class Session:
-    """Saves records in batched transactions and follows each commit into the change log."""
+    """Saves records in batched transactions, holds the story engine, and follows each commit
+    into the change logs (`export/posts.jsonl`, `export/threads.jsonl`)."""
 
     _open: ClassVar[dict[Path, Session]] = {}
 
@@ -28,13 +40,16 @@ class Session:
         self.data_dir = data_dir
         self.store: Store = open_store(data_dir)
         self.log = ChangeLog(export_dir(data_dir) / LOG_NAME, self.store)
+        self.threads_log = ChangeLog(export_dir(data_dir) / THREADS_LOG_NAME, self.store, "thread")
+        self._engine: Engine | None = None
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self._pending = 0
         self._last_commit = time.monotonic()
         self._users = 0
-        # A crash may have left committed revisions that never reached the log.
+        # A crash may have left committed revisions that never reached the logs.
         self.log.catch_up()
+        self.threads_log.catch_up()
         self.store.commit()
 
     @classmethod
@@ -51,6 +66,22 @@ class Session:
         if self._users <= 0:
             self.close()
 
+    @property
+    def engine(self) -> Engine:
+        """The story engine, warmed up from the store's recent posts on first use."""
+        if self._engine is None:
+            self._engine = Engine(self.store, EngineConfig(places_file=places_file(self.data_dir)))
+            self._engine.warm_up()
+        return self._engine
+
+    def save_with_updates(self, record: PostRecord) -> SaveResult:
+        """Save a record that went through the engine, and the earlier posts it changed."""
+        result = self.save(record)
+        if self._engine is not None:
+            for update in self._engine.take_updates():
+                self.save(update)
+        return result
+
     def save(self, record: PostRecord) -> SaveResult:
         result = self.store.save(record)
         if result.status != "same":
@@ -62,6 +93,9 @@ class Session:
         return result
 
     def commit(self) -> None:
+        if self._engine is not None:
+            for thread in self._engine.take_threads():
+                self.store.save_thread(thread)
         self.store.commit()
         self._pending = 0
         self._last_commit = time.monotonic()
@@ -73,7 +107,8 @@ class Session:
             # lost in a crash; the log must never hold what the store does not.
             return 0
         written = self.log.catch_up()
-        if written:
+        written_threads = self.threads_log.catch_up()
+        if written or written_threads:
             self.store.commit()
         return written
 

@@ -47,6 +47,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.dedupe.DedupePipeline": 200,
+    "pipelines.thread.ThreadPipeline": 300,
+    "pipelines.link.LinkPipeline": 400,
     "pipelines.store.StorePipeline": 800,
     "pipelines.export.ExportPipeline": 900,
 }

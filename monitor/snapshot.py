@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
-from monitor.items import PostRecord
 from monitor.records import dumps
 
 
-def write_jsonl_atomically(path: Path, records: Iterable[PostRecord]) -> int:
+def write_jsonl_atomically(
+    path: Path, records: Iterable[dict[str, Any]], dump: Callable[[dict[str, Any]], bytes] = dumps
+) -> int:
     """Write one JSON line a record to a temp file beside `path`, then rename it over `path`:
     a reader sees the old snapshot or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -20,7 +22,7 @@ def write_jsonl_atomically(path: Path, records: Iterable[PostRecord]) -> int:
     try:
         with os.fdopen(fd, "wb") as handle:
             for record in records:
-                handle.write(dumps(record) + b"\n")
+                handle.write(dump(record) + b"\n")
                 count += 1
             handle.flush()
             os.fsync(handle.fileno())

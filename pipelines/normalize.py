@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from monitor.items import PostRecord, RawItem
 from monitor.normalize import InvalidItem, normalize
+from monitor.places import load_gazetteer
+from monitor.session import places_file
 
 
 class NormalizePipeline:
@@ -14,6 +18,8 @@ class NormalizePipeline:
 
     def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
+        data_dir = crawler.settings.get("MONITOR_DATA_DIR")
+        self.gazetteer = load_gazetteer(places_file(Path(data_dir)) if data_dir else None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
@@ -21,7 +27,7 @@ class NormalizePipeline:
 
     def process_item(self, item: RawItem) -> PostRecord:
         try:
-            record = normalize(item)
+            record = normalize(item, gazetteer=self.gazetteer)
         except InvalidItem as exc:
             self.stats.inc_value("monitor/normalize/invalid")
             raise DropItem(f"{item.get('source')}: {exc}") from None

@@ -7,9 +7,10 @@ from pipelines.base import SessionPipeline
 
 
 class StorePipeline(SessionPipeline):
-    """Saves records; a post seen again is stored again only if it changed (new revision)."""
+    """Saves records, and the earlier posts the engine changed; a post seen again is stored
+    again only if it changed (a new revision)."""
 
     def process_item(self, item: PostRecord) -> PostRecord:
-        result = self.session.save(item)
+        result = self.session.save_with_updates(item)
         self.stats.inc_value(f"monitor/store/{result.status}")
         return result.record

@@ -54,5 +54,6 @@ class HtmlSpider(ArticlePages):
             links=article.links,
             lang=article.lang,
         )
-        yield from self.emit(item, response)
+        # Embedded posts first: the engine then knows them when the article names them.
         yield from self.embedded_posts(article, response)
+        yield from self.emit(item, response)

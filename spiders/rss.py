@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy.http import Response
 
+from monitor.dates import parse_date
 from monitor.items import RawItem
 from monitor.parsers.article import extract_article
 from monitor.parsers.feed import parse_feed
@@ -47,7 +48,9 @@ class RssSpider(ArticlePages, SourceSpider):
             self.warn(f"malformed feed, kept {len(page.items)} entries ({page.problem})")
         if page.skipped:
             self.count("monitor/rss/entries_without_link", page.skipped)
-        for entry in page.items:
+        # Feeds list the newest first; oldest first spares the story engine links that would
+        # only be made (and revised) once the earlier report arrives.
+        for entry in sorted(page.items, key=self.entry_time):
             item = self.raw_item(response, **entry)
             if self.source.full_text and self.source.platform != "x":
                 request = self.request(
@@ -57,6 +60,10 @@ class RssSpider(ArticlePages, SourceSpider):
                     yield request
                     continue
             yield from self.emit(item, response)
+
+    def entry_time(self, entry: RawItem) -> float:
+        published = parse_date(entry.get("published"), timezone=self.source.timezone)
+        return published.timestamp() if published else float("inf")
 
     def parse_article(self, response: Response, entry: RawItem) -> Iterator[Any]:
         self.count("monitor/pages")
@@ -68,5 +75,6 @@ class RssSpider(ArticlePages, SourceSpider):
         if article.author:
             item["author"] = article.author
         item["links"] = article.links or entry.get("links", [])
-        yield from self.emit(item, response)
+        # Embedded posts first: the engine then knows them when the article names them.
         yield from self.embedded_posts(article, response)
+        yield from self.emit(item, response)

@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from monitor.items import PostRecord
-from monitor.records import dumps, loads, merge, same_content, sort_time, utc_iso
+from monitor.items import PostRecord, ThreadRecord
+from monitor.records import dump_thread, dumps, loads, merge, same_content, sort_time, utc_iso
 from monitor.storage.base import SaveResult
 
 SCHEMA = """
@@ -25,10 +25,18 @@ CREATE INDEX IF NOT EXISTS posts_first_seq ON posts (first_seq);
 CREATE INDEX IF NOT EXISTS posts_sort_time ON posts (sort_time);
 CREATE TABLE IF NOT EXISTS revisions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    post_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
     revision INTEGER NOT NULL,
     record BLOB NOT NULL,
-    UNIQUE (post_id, revision)
+    UNIQUE (kind, key, revision)
+);
+CREATE INDEX IF NOT EXISTS revisions_kind_seq ON revisions (kind, seq);
+CREATE TABLE IF NOT EXISTS threads (
+    id TEXT PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    last_seen TEXT NOT NULL,
+    record BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -110,12 +118,50 @@ class SQLiteStore:
         )
         return SaveResult("updated", merged)
 
-    def _add_revision(self, record: PostRecord) -> int:
+    def _add_revision(
+        self, record: PostRecord, kind: str = "post", data: bytes | None = None
+    ) -> int:
+        key = record["id"] if kind == "post" else record["thread_id"]
         cursor = self.db.execute(
-            "INSERT INTO revisions (post_id, revision, record) VALUES (?, ?, ?)",
-            (record["id"], record["revision"], dumps(record)),
+            "INSERT INTO revisions (kind, key, revision, record) VALUES (?, ?, ?, ?)",
+            (kind, key, record["revision"], data if data is not None else dumps(record)),
         )
         return int(cursor.lastrowid or 0)
+
+    def get_thread(self, thread_id: str) -> ThreadRecord | None:
+        row = self.db.execute("SELECT record FROM threads WHERE id = ?", (thread_id,)).fetchone()
+        return loads(row[0]) if row else None
+
+    def save_thread(self, record: ThreadRecord) -> bool:
+        """Store a thread's current state; True when it changed (a new revision)."""
+        self._begin()
+        row = self.db.execute(
+            "SELECT record, revision FROM threads WHERE id = ?", (record["thread_id"],)
+        ).fetchone()
+        revision = 1
+        if row is not None:
+            old = loads(row[0])
+            if {**old, "revision": None} == {**record, "revision": None}:
+                return False
+            revision = row[1] + 1
+        stored = {**record, "revision": revision}
+        data = dump_thread(stored)
+        self._add_revision(stored, kind="thread", data=data)
+        self.db.execute(
+            "INSERT INTO threads (id, revision, last_seen, record) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET revision = excluded.revision,"
+            " last_seen = excluded.last_seen, record = excluded.record",
+            (stored["thread_id"], revision, stored.get("last_seen") or "", data),
+        )
+        return True
+
+    def iter_threads(self) -> Iterator[ThreadRecord]:
+        for (data,) in self.db.execute("SELECT record FROM threads ORDER BY last_seen, id"):
+            yield loads(data)
+
+    def latest_sort_time(self) -> str | None:
+        row = self.db.execute("SELECT MAX(sort_time) FROM posts").fetchone()
+        return row[0] if row and row[0] else None
 
     def commit(self) -> None:
         if self._in_tx:
@@ -127,20 +173,25 @@ class SQLiteStore:
         self.db.close()
 
     def iter_posts(self, since: str | None = None) -> Iterator[PostRecord]:
+        """Posts in the order they were first stored; `since` filters on post time."""
         query, args = "SELECT record FROM posts", ()
         if since:
             query, args = query + " WHERE sort_time >= ?", (utc_iso(since),)
         for (data,) in self.db.execute(query + " ORDER BY first_seq", args):
             yield loads(data)
 
-    def revisions_after(self, seq: int, limit: int = 1000) -> list[tuple[int, bytes]]:
+    def revisions_after(
+        self, seq: int, limit: int = 1000, kind: str = "post"
+    ) -> list[tuple[int, bytes]]:
         return self.db.execute(
-            "SELECT seq, record FROM revisions WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit)
+            "SELECT seq, record FROM revisions WHERE kind = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (kind, seq, limit),
         ).fetchall()
 
-    def revision_seq(self, post_id: str, revision: int) -> int | None:
+    def revision_seq(self, key: str, revision: int, kind: str = "post") -> int | None:
         row = self.db.execute(
-            "SELECT seq FROM revisions WHERE post_id = ? AND revision = ?", (post_id, revision)
+            "SELECT seq FROM revisions WHERE kind = ? AND key = ? AND revision = ?",
+            (kind, key, revision),
         ).fetchone()
         return row[0] if row else None
 

@@ -1,0 +1,114 @@
+"""Matching text: what the story engine compares, never what it stores.
+
+Two copies of one report differ in ways a reader ignores: diacritics and tatweel, the alef and
+hamza forms, ة/ه and ى/ي, Arabic-Indic or Western digits, an "عاجل |" banner, a "(درعا 24)"
+credit, emoji, links and handles. `matching_text` removes all of that, so that what is left
+is the report itself.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Banners that open a post, not part of the report ("عاجل |", "خاص:", "🔴 عاجل").
+BANNERS = ("عاجل", "خاص", "هام", "مباشر", "breaking", "urgent", "exclusive")
+# Outlets whose names appear in credit lines ("(درعا 24)", "المصدر: السويداء 24").
+OUTLETS = (
+    "درعا 24",
+    "24 درعا",
+    "daraa 24",
+    "daraa24",
+    "تجمع احرار حوران",
+    "احرار حوران",
+    "horan free league",
+    "السويداء 24",
+    "suwayda 24",
+    "suwayda24",
+    "عنب بلدي",
+    "enab baladi",
+    "المرصد السوري",
+    "sohr",
+    "تلفزيون سوريا",
+    "syria tv",
+    "نبا",
+    "nabaa",
+    "الراصد",
+    "شبكه شام",
+    "شام",
+    "سانا",
+    "sana",
+    "الحدث",
+    "الجزيره",
+    "العربيه",
+)
+
+_DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
+        "ى": "ي",
+        "ئ": "ي",
+        "ی": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ۀ": "ه",
+        "ک": "ك",
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+        **{chr(0x06F0 + d): str(d) for d in range(10)},
+        "٫": ".",
+        "٬": ",",
+        "،": " ",
+        "؛": " ",
+        "؟": " ",
+    }
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+|\S+\.(?:com|net|org)/\S*", re.I)
+_MENTION = re.compile(r"@\w+")
+_HASHTAG = re.compile(r"#(\w+)")
+# Anything that is not a letter, a digit or a space: punctuation, emoji, symbols.
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+_SPACES = re.compile(r"\s+")
+
+
+def _outlet_pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(name) for name in sorted(OUTLETS, key=len, reverse=True))
+    # "(درعا 24)", "المصدر: مراسل درعا 24 ...", "— Daraa 24" at the end of a post
+    return re.compile(
+        rf"\((?:[^()]{{0,25}}\b)?(?:{names})(?:\b[^()]{{0,25}})?\)"
+        rf"|(?:المصدر|المصادر|source|via|credit)\s*[:：]?[^\n]{{0,60}}?(?:{names})[^\n]*"
+        rf"|\s[-—–]+\s*(?:{names})[^\n]*",
+        re.I,
+    )
+
+
+_CREDIT = _outlet_pattern()
+_BANNER = re.compile(rf"^\s*(?:(?:{'|'.join(BANNERS)})\s*[|:：\-–—]+\s*)+", re.I)
+
+
+def fold(text: str) -> str:
+    """Letters only folded: diacritics and tatweel gone, alef/hamza, ى, ة and digits unified."""
+    return _DIACRITICS.sub("", text).translate(_FOLD)
+
+
+@lru_cache(maxsize=65536)
+def matching_text(text: str) -> str:
+    """The text as the engine compares it (see the module docstring)."""
+    text = fold(text).lower()
+    text = _URL.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    text = _CREDIT.sub(" ", text)
+    text = _HASHTAG.sub(lambda m: m.group(1).replace("_", " "), text)
+    text = _BANNER.sub("", _strip_leading_symbols(text))
+    text = _NOT_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _strip_leading_symbols(text: str) -> str:
+    # "🔴 عاجل | ..." : emoji before a banner would hide the banner from the pattern.
+    return re.sub(r"^[^\w]+", "", text)

@@ -1,0 +1,152 @@
+"""Places a post names, from a gazetteer of Syrian places in Arabic and Latin spellings.
+
+`data/places.tsv` ships with the project (see data/PLACES.md); an operator adds places with an
+extra file in the same format (`MONITOR_PLACES` or `places.tsv` in the data dir).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from monitor.matching import fold
+
+DATA = Path(__file__).parent / "data"
+SPECIFIC_TYPES = frozenset({"city", "town", "village", "neighbourhood", "landmark", "camp"})
+# Words that say the next word is a place, which an ambiguous name needs before it counts.
+PLACE_WORDS = frozenset(
+    fold(word)
+    for word in """مدينة بمدينة لمدينة ومدينة بلدة ببلدة لبلدة وبلدة قرية بقرية لقرية وقرية بلدات
+    قرى مخيم بمخيم حي بحي ساحة بساحة town village city""".split()
+)
+# Clitics an Arabic name can carry in running text: "بجاسم", "وجاسم", "لجاسم", "وبجاسم".
+_CLITICS = ("", "و", "ب", "ل", "ف", "وب", "ول", "فب")
+MAX_NAME_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    type: str
+    name_ar: str
+    governorate: str
+    parent: str
+    ambiguous: bool
+
+    @property
+    def specific(self) -> bool:
+        """A town, village, neighbourhood or landmark: naming one is strong evidence."""
+        return self.type in SPECIFIC_TYPES
+
+
+class Gazetteer:
+    """Finds place names in matching text (folded, lower-case, punctuation gone)."""
+
+    def __init__(self, places: Iterable[tuple[Place, list[str]]]):
+        self.places: dict[str, Place] = {}
+        self.names: dict[tuple[str, ...], list[str]] = {}
+        for place, names in places:
+            self.places[place.id] = place
+            for name in names:
+                for key in _keys(name):
+                    ids = self.names.setdefault(key, [])
+                    if place.id not in ids:
+                        ids.append(place.id)
+
+    @classmethod
+    def from_files(cls, *paths: Path) -> Gazetteer:
+        rows: list[tuple[Place, list[str]]] = []
+        for path in paths:
+            if path.is_file():
+                rows.extend(_read(path))
+        return cls(rows)
+
+    def find(self, matching: str) -> list[str]:
+        """Ids of the places named, the most often named first (then by first mention)."""
+        tokens = matching.split()
+        found: dict[str, int] = {}
+        i = 0
+        while i < len(tokens):
+            for size in range(min(MAX_NAME_WORDS, len(tokens) - i), 0, -1):
+                ids = self.names.get(tuple(tokens[i : i + size]))
+                if not ids:
+                    continue
+                previous = tokens[i - 1] if i else ""
+                for place_id in self._resolve(ids, previous):
+                    found[place_id] = found.get(place_id, 0) + 1
+                i += size - 1
+                break
+            i += 1
+        order = {place_id: n for n, place_id in enumerate(found)}
+        return sorted(found, key=lambda place_id: (-found[place_id], order[place_id]))
+
+    def _resolve(self, ids: list[str], previous: str) -> list[str]:
+        """Which of the places sharing a name are meant. "درعا" is a governorate and its
+        capital: the city only after "مدينة"; an ambiguous name only after a place word."""
+        places = [self.places[place_id] for place_id in ids]
+        places = [p for p in places if not p.ambiguous or previous in PLACE_WORDS]
+        broad = [p for p in places if not p.specific]
+        if broad and previous not in PLACE_WORDS:
+            places = broad
+        return [p.id for p in places]
+
+    def lineage(self, place_id: str) -> list[str]:
+        """The place, then each enclosing place up to its governorate."""
+        chain = []
+        seen = set()
+        current: str | None = place_id
+        while current and current in self.places and current not in seen:
+            seen.add(current)
+            chain.append(current)
+            place = self.places[current]
+            current = place.parent if place.parent != current else None
+        return chain
+
+
+def _keys(name: str) -> list[tuple[str, ...]]:
+    words = fold(name.lower()).replace("-", " ").replace("'", " ").replace("’", " ").split()
+    if not words:
+        return []
+    if not words[0][0].isascii():
+        return [(clitic + words[0], *words[1:]) for clitic in _CLITICS] + (
+            # "للسويداء": ل before a name that starts with ال drops the alef
+            [("ل" + words[0][1:], *words[1:])] if words[0].startswith("ال") else []
+        )
+    return [tuple(words)]
+
+
+def _read(path: Path) -> list[tuple[Place, list[str]]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if not row.get("id") or not row.get("name_ar"):
+                continue
+            place = Place(
+                id=row["id"].strip(),
+                type=(row.get("type") or "").strip(),
+                name_ar=row["name_ar"].strip(),
+                governorate=(row.get("governorate") or "").strip(),
+                parent=(row.get("parent") or row.get("governorate") or "").strip(),
+                ambiguous=(row.get("ambiguous") or "").strip() == "1",
+            )
+            names = [place.name_ar]
+            for column in ("variants_ar", "names_latin"):
+                names += [
+                    name.strip() for name in (row.get(column) or "").split("|") if name.strip()
+                ]
+            rows.append((place, names))
+    return rows
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(extra: str | None = None) -> Gazetteer:
+    """The shipped gazetteer, plus an operator's own file if given (else $MONITOR_PLACES)."""
+    extra = extra or os.environ.get("MONITOR_PLACES")
+    paths = [DATA / "places.tsv"]
+    if extra:
+        paths.append(Path(extra))
+    return Gazetteer.from_files(*paths)

@@ -1,0 +1,90 @@
+"""Terms of a matching text, for the thread index: light Arabic stems, English words, and
+concepts that an Arabic post and an English report of the same story share.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from monitor.matching import fold
+
+DATA = Path(__file__).parent / "data"
+
+# Folded forms (no hamza, ه for ة, ي for ى): matching text is folded before it is split.
+ARABIC_STOPWORDS = frozenset(
+    fold(word)
+    for word in """
+    في من الى إلى على عن مع بعد قبل حتى منذ خلال بين ضد عبر نحو لدى عند تحت فوق دون
+    و او أو ثم بل لكن كما اذا إذا ان أن إن كان كانت يكون تكون قد لقد لم لن لا ما ماذا
+    هذا هذه ذلك تلك هؤلاء الذي التي الذين اللذين هو هي هم هن انه أنه انها أنها له لها لهم
+    كل بعض اي أي غير سوى ايضا أيضا فقط وقد وكان وكانت حيث اليوم امس أمس مساء صباح فجر
+    عاجل خاص هام متابعة تحديث وفق وسط اثر إثر جراء بسبب عدد عدة نحو حوالي قرابة اكثر أكثر
+    اخرى أخرى الاخرى آخر اخر الماضي الماضية الحالي الجاري يوم ساعة ساعات دقائق
+    مدينة بلدة قرية ريف محافظة منطقة بريف بمدينة ببلدة بقرية الريف الشمالي الجنوبي الشرقي الغربي
+    الأوسط الاوسط شمال جنوب شرق غرب شمالي جنوبي شرقي غربي
+    """.split()
+)
+ENGLISH_STOPWORDS = frozenset(
+    """a an the of in on at to from by for with and or but is are was were be been has have had
+    it its this that these those as after before during over under into about against near
+    update breaking urgent exclusive via source reports reported report said says today
+    yesterday city town village countryside province governorate northern southern eastern
+    western north south east west rural""".split()
+)
+_PREFIXES = ("وبال", "فبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال", "و", "ف", "ب", "ل")
+_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ان", "ها", "هم", "يه", "ه", "ي")
+_ARABIC = re.compile(r"[\u0621-\u064a]")
+
+
+def stem(word: str) -> str:
+    """A light stem: clitics and the commonest suffixes off, never below three letters."""
+    if not _ARABIC.match(word):
+        return _english_stem(word)
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _english_stem(word: str) -> str:
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    return word
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, str]:
+    """Stem → concept, from `data/lexicon.tsv` (concept, Arabic words, English words)."""
+    concepts: dict[str, str] = {}
+    with (DATA / "lexicon.tsv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            for word in (row["arabic"] + " " + row["english"]).replace("|", " ").split():
+                concepts.setdefault(stem(fold(word.lower())), row["concept"])
+    return concepts
+
+
+@lru_cache(maxsize=131072)
+def _term(word: str) -> tuple[str, str | None]:
+    stemmed = stem(word)
+    return stemmed, lexicon().get(stemmed)
+
+
+def terms(matching: str) -> list[str]:
+    """Stems of the content words, each followed by its concept (`c:siege`) when it has one."""
+    out: list[str] = []
+    for word in matching.split():
+        if len(word) < 2 or word.isdigit() or word in ARABIC_STOPWORDS or word in ENGLISH_STOPWORDS:
+            continue
+        stemmed, concept = _term(word)
+        out.append(stemmed)
+        if concept:
+            out.append("c:" + concept)
+    return out

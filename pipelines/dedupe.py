@@ -1,0 +1,13 @@
+"""DedupePipeline: marks copies of earlier posts (`duplicate_of`), across channels."""
+
+from __future__ import annotations
+
+from monitor.items import PostRecord
+from pipelines.base import SessionPipeline
+
+
+class DedupePipeline(SessionPipeline):
+    """Exact and near-duplicate matching text within a time window; see monitor.dedupe."""
+
+    def process_item(self, item: PostRecord) -> PostRecord:
+        return self.session.engine.dedupe(item)
