@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from monitor import SCHEMA_VERSION
-from monitor.dedupe import DedupeConfig, DedupeIndex
+from monitor.dedupe import DedupeConfig, DedupeIndex, Signature
 from monitor.followups import MarkerHit, find_marker
 from monitor.items import PostRecord, ThreadRecord
-from monitor.matching import fold, matching_text
+from monitor.matching import ENGINE_TEXT_CHARS, fold, matching_text
 from monitor.places import Gazetteer, load_gazetteer
 from monitor.storage import Store
 from monitor.threads import PostSignals, Thread, ThreadConfig, ThreadIndex
@@ -114,9 +114,10 @@ class Engine:
             self._resighted(record, prior, stored)
             return record
         known = self._remember(record)
-        matching = matching_text(record.get("text") or record.get("title") or "")
+        matching = engine_text(record)
         self._work[known.id] = _Work(known, matching)
-        original = self._copy_of(record, known, matching)
+        signature = self.dedupe_index.signature(matching)
+        original = self._copy_of(record, known, signature)
         if original is not None:
             if known.time < self.known[original].time:
                 # The "original" was published later: this post is the original of them all.
@@ -124,7 +125,7 @@ class Engine:
             else:
                 known.duplicate_of = record["duplicate_of"] = original
                 self.copies.setdefault(original, []).append(known.id)
-        self.dedupe_index.add(known.id, matching, known.time)
+        self.dedupe_index.add(known.id, signature, known.time)
         return record
 
     def thread(self, record: PostRecord) -> PostRecord:
@@ -187,13 +188,13 @@ class Engine:
 
     # -- copies -----------------------------------------------------------------------------
 
-    def _copy_of(self, record: PostRecord, known: Known, matching: str) -> str | None:
+    def _copy_of(self, record: PostRecord, known: Known, signature: Signature | None) -> str | None:
         """The original this post copies: a Telegram forward's source, or the post whose
         matching text it repeats."""
         forwarded = record.get("forwarded_from")
         if forwarded and post_id(forwarded) in self.known:
             return self._root(post_id(forwarded))
-        match = self.dedupe_index.find(matching, known.time)
+        match = self.dedupe_index.find(signature, known.time)
         if match is None or match.original not in self.known:
             return None
         return self._root(match.original)
@@ -405,7 +406,7 @@ class Engine:
             time=_epoch(record.get("published_at")) or _epoch(record.get("collected_at")) or 0.0,
             reply_to=record.get("reply_to"),
             links=tuple(_post_links(record)),
-            marker=find_marker(text) if text else None,
+            marker=find_marker(text[:ENGINE_TEXT_CHARS]) if text else None,
         )
         self.arrivals += 1
         known.arrival = self.arrivals
@@ -485,12 +486,17 @@ class Engine:
             self.copies.setdefault(known.duplicate_of, []).append(known.id)
         if record.get("embedded_in"):
             self.embedded.setdefault(post_id(record["embedded_in"]), []).append(known.id)
-        work = _Work(known, matching_text(record.get("text") or record.get("title") or ""))
-        self.dedupe_index.add(known.id, work.matching, known.time)
+        work = _Work(known, engine_text(record))
+        self.dedupe_index.add(known.id, self.dedupe_index.signature(work.matching), known.time)
         if known.thread:
             signals = self._signals(record, work)
             self.thread_index.add(known.thread, signals, self.thread_index.vector(signals.terms))
             self._note_title(known.thread, record, known)
+
+
+def engine_text(record: PostRecord) -> str:
+    """The matching text the engine compares: the post's text (its opening), else its title."""
+    return matching_text((record.get("text") or record.get("title") or "")[:ENGINE_TEXT_CHARS])
 
 
 def _post_links(record: PostRecord) -> list[str]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from monitor import SCHEMA_VERSION
 from monitor.dates import is_date_only, parse_date, to_iso, x_status_time
 from monitor.items import POST_FIELDS, RAW_REQUIRED, PostRecord, RawItem
-from monitor.matching import matching_text
+from monitor.matching import ENGINE_TEXT_CHARS, matching_text
 from monitor.places import Gazetteer, load_gazetteer
 from monitor.sources import DEFAULT_TIMEZONE, PLATFORMS
 from monitor.text import extract_hashtags, extract_mentions, extract_urls, html_to_text
@@ -62,7 +62,7 @@ def normalize(
         media=list(raw.get("media") or []),
         views=raw.get("views"),
         link_previews=list(raw.get("link_previews") or []),
-        places=(gazetteer or load_gazetteer()).find(matching_text(f"{title or ''}\n{text}")),
+        places=_places(gazetteer or load_gazetteer(), title, text),
         reply_to=_canonical_or_none(raw.get("reply_to_url")),
         embedded_in=_canonical_or_none(raw.get("embedded_in_url")),
         forwarded_from=_canonical_or_none(raw.get("forwarded_from_url")),
@@ -100,6 +100,14 @@ def published_at(raw: str | None, *, url: str, timezone: str, now: datetime) -> 
     return to_iso(parsed) if parsed else None
 
 
+def _places(gazetteer: Gazetteer, title: str | None, text: str) -> list[str]:
+    # The opening's matching form is the one the engine compares too (a cache hit there).
+    found = gazetteer.find(matching_text(text[:ENGINE_TEXT_CHARS])) if text else []
+    if title:
+        found += [p for p in gazetteer.find(matching_text(title)) if p not in found]
+    return found
+
+
 def detect_lang(text: str) -> str | None:
     """'ar' or 'en' by the letters of the text proper (URLs, @handles and hashtags aside);
     None for text without letters. Arabic posts name sources and accounts in Latin letters
@@ -115,6 +123,7 @@ def detect_lang(text: str) -> str | None:
 def _language(text: str, declared: Any) -> str | None:
     """The script of a text long enough to tell beats what a page or source declares: Arabic
     sites post English reports under `<html lang="ar">` and an `ar` source default."""
+    text = text[:600]  # the opening tells the language as well as the whole article
     if len(_ARABIC_LETTER.findall(text)) + len(_LATIN_LETTER.findall(text)) >= 12:
         return detect_lang(text)
     if isinstance(declared, str) and declared.strip():

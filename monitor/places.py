@@ -25,7 +25,6 @@ PLACE_WORDS = frozenset(
 )
 # Clitics an Arabic name can carry in running text: "بجاسم", "وجاسم", "لجاسم", "وبجاسم".
 _CLITICS = ("", "و", "ب", "ل", "ف", "وب", "ول", "فب")
-MAX_NAME_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,13 @@ class Gazetteer:
     def __init__(self, places: Iterable[tuple[Place, list[str]]]):
         self.places: dict[str, Place] = {}
         self.names: dict[tuple[str, ...], list[str]] = {}
+        # first word of a name → the longest name it starts, to skip every other word fast
+        self.first_words: dict[str, int] = {}
         for place, names in places:
             self.places[place.id] = place
             for name in names:
                 for key in _keys(name):
+                    self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
                     ids = self.names.setdefault(key, [])
                     if place.id not in ids:
                         ids.append(place.id)
@@ -71,7 +73,8 @@ class Gazetteer:
         found: dict[str, int] = {}
         i = 0
         while i < len(tokens):
-            for size in range(min(MAX_NAME_WORDS, len(tokens) - i), 0, -1):
+            longest = self.first_words.get(tokens[i], 0)
+            for size in range(min(longest, len(tokens) - i), 0, -1):
                 ids = self.names.get(tuple(tokens[i : i + size]))
                 if not ids:
                     continue

@@ -32,6 +32,8 @@ class ThreadConfig:
     same_source_marker: float = 0.10
     concept_weight: float = 0.5
     centroid_terms: int = 200
+    # a post is represented by its most telling terms (an article has hundreds)
+    post_terms: int = 60
     candidate_terms: int = 12
     max_candidates: int = 60
     # terms in more than this share of posts are too common to find candidates with
@@ -106,6 +108,9 @@ class ThreadIndex:
             if term.startswith("c:"):
                 weight *= self.config.concept_weight
             weights[term] = weight
+        if len(weights) > self.config.post_terms:
+            top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+            weights = dict(top[: self.config.post_terms])
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {term: w / norm for term, w in weights.items()}
 
