@@ -85,7 +85,10 @@ class DedupeIndex:
 
     def eligible(self, matching: str) -> bool:
         """Too short a text ("صور من ساحة الكرامة اليوم") says nothing about being a copy."""
-        return len(matching) >= self.config.min_chars and len(matching.split()) >= self.config.min_words
+        return (
+            len(matching) >= self.config.min_chars
+            and len(matching.split()) >= self.config.min_words
+        )
 
     def signature(self, matching: str) -> Signature | None:
         """What the index compares of a matching text; None for a text too short to compare."""
@@ -119,7 +122,10 @@ class DedupeIndex:
             if mine - theirs and theirs - mine:
                 continue  # a figure changed: a new toll or another day, not a copy
             match = self._compare(signature.shingles, other)
-            if match and (best is None or (match.similarity, match.original) > (best.similarity, best.original)):
+            if match and (
+                best is None
+                or (match.similarity, match.original) > (best.similarity, best.original)
+            ):
                 best = match
         return best
 
@@ -133,7 +139,10 @@ class DedupeIndex:
         if jaccard >= self.config.jaccard:
             return Match(other.id, f"near-duplicate text (Jaccard {jaccard:.2f})", jaccard)
         containment = shared / smaller
-        if containment >= self.config.containment and smaller / larger >= self.config.min_size_ratio:
+        if (
+            containment >= self.config.containment
+            and smaller / larger >= self.config.min_size_ratio
+        ):
             return Match(other.id, f"contained text ({containment:.2f})", containment)
         return None
 

@@ -21,7 +21,7 @@ SPECIFIC_TYPES = frozenset({"city", "town", "village", "neighbourhood", "landmar
 PLACE_WORDS = frozenset(
     fold(word)
     for word in """مدينة بمدينة لمدينة ومدينة بلدة ببلدة لبلدة وبلدة قرية بقرية لقرية وقرية بلدات
-    قرى مخيم بمخيم حي بحي ساحة بساحة town village city""".split()
+    قرى مخيم بمخيم حي بحي ساحة بساحة في town village city""".split()
 )
 # Clitics an Arabic name can carry in running text: "بجاسم", "وجاسم", "لجاسم", "وبجاسم".
 _CLITICS = ("", "و", "ب", "ل", "ف", "وب", "ول", "فب")
@@ -47,17 +47,20 @@ class Gazetteer:
 
     def __init__(self, places: Iterable[tuple[Place, list[str]]]):
         self.places: dict[str, Place] = {}
-        self.names: dict[tuple[str, ...], list[str]] = {}
+        # name → (place id, whether the name needs a cue: an ambiguous Arabic name)
+        self.names: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
         # first word of a name → the longest name it starts, to skip every other word fast
         self.first_words: dict[str, int] = {}
         for place, names in places:
             self.places[place.id] = place
             for name in names:
+                # "الحراك" is also "the movement"; "Hirak" in an English report is only a place.
+                needs_cue = place.ambiguous and not name[:1].isascii()
                 for key in _keys(name):
                     self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
-                    ids = self.names.setdefault(key, [])
-                    if place.id not in ids:
-                        ids.append(place.id)
+                    entries = self.names.setdefault(key, [])
+                    if all(place_id != place.id for place_id, _ in entries):
+                        entries.append((place.id, needs_cue))
 
     @classmethod
     def from_files(cls, *paths: Path) -> Gazetteer:
@@ -75,11 +78,12 @@ class Gazetteer:
         while i < len(tokens):
             longest = self.first_words.get(tokens[i], 0)
             for size in range(min(longest, len(tokens) - i), 0, -1):
-                ids = self.names.get(tuple(tokens[i : i + size]))
-                if not ids:
+                entries = self.names.get(tuple(tokens[i : i + size]))
+                if not entries:
                     continue
-                previous = tokens[i - 1] if i else ""
-                for place_id in self._resolve(ids, previous):
+                # A dateline ("الحراك | ...") opens the post; otherwise a place word must precede.
+                cue = i == 0 or tokens[i - 1] in PLACE_WORDS
+                for place_id in self._resolve(entries, cue):
                     found[place_id] = found.get(place_id, 0) + 1
                 i += size - 1
                 break
@@ -87,13 +91,12 @@ class Gazetteer:
         order = {place_id: n for n, place_id in enumerate(found)}
         return sorted(found, key=lambda place_id: (-found[place_id], order[place_id]))
 
-    def _resolve(self, ids: list[str], previous: str) -> list[str]:
+    def _resolve(self, entries: list[tuple[str, bool]], cue: bool) -> list[str]:
         """Which of the places sharing a name are meant. "درعا" is a governorate and its
-        capital: the city only after "مدينة"; an ambiguous name only after a place word."""
-        places = [self.places[place_id] for place_id in ids]
-        places = [p for p in places if not p.ambiguous or previous in PLACE_WORDS]
+        capital: the city only after "مدينة"; an ambiguous name only with a cue."""
+        places = [self.places[place_id] for place_id, needs_cue in entries if cue or not needs_cue]
         broad = [p for p in places if not p.specific]
-        if broad and previous not in PLACE_WORDS:
+        if broad and not cue:
             places = broad
         return [p.id for p in places]
 

@@ -35,7 +35,7 @@ class ThreadConfig:
     # a post is represented by its most telling terms (an article has hundreds)
     post_terms: int = 60
     candidate_terms: int = 12
-    max_candidates: int = 60
+    max_candidates: int = 20
     # terms in more than this share of posts are too common to find candidates with
     common_share: float = 0.05
     # a thread touched by one of the last `keep_recent` posts to arrive stays open, however
@@ -163,23 +163,27 @@ class ThreadIndex:
         return {place for place, count in thread.places.items() if count * 3 >= top}
 
     def _candidates(self, post: PostSignals, vector: dict[str, float]) -> list[str]:
+        """Open threads that share a rare term or a place with the post, the most similar on
+        rare terms first: the full score is worked out for these few only."""
         cfg = self.config
         common = max(5.0, cfg.common_share * self.documents)
         rare = sorted(
             (t for t in vector if self.df.get(t, 0) <= common),
             key=lambda t: (self.df.get(t, 0), t),
         )[: cfg.candidate_terms]
-        hits: Counter[str] = Counter()
+        partial: dict[str, float] = {}
         for term in rare:
-            hits.update(self.postings.get(term, ()))
+            weight = vector[term]
+            for thread_id in self.postings.get(term, ()):
+                thread = self.threads[thread_id]
+                partial[thread_id] = partial.get(thread_id, 0.0) + weight * thread.centroid.get(
+                    term, 0.0
+                ) / (thread.norm or 1.0)
         for place in post.places:
-            hits.update(self.place_postings.get(place, ()))
-        ranked = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
-        return [
-            thread_id
-            for thread_id, _ in ranked[: cfg.max_candidates]
-            if not self.threads[thread_id].closed
-        ]
+            for thread_id in self.place_postings.get(place, ()):
+                partial[thread_id] = partial.get(thread_id, 0.0) + cfg.place_match
+        ranked = sorted(partial.items(), key=lambda item: (-item[1], item[0]))
+        return [tid for tid, _ in ranked[: cfg.max_candidates] if not self.threads[tid].closed]
 
     # -- changes ----------------------------------------------------------------------------
 
