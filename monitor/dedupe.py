@@ -27,8 +27,11 @@ class DedupeConfig:
     # MinHash sees the shingles whose hash is divisible by this: the same shingles for every
     # text, so sampled sets keep their Jaccard; the check after LSH uses all of them.
     sample_modulus: int = 2
-    # 16 bands of 8 rows: pairs at Jaccard 0.5 are found 62% of the time, at 0.6 94%, 0.7 99.9%.
-    bands: tuple[int, int] = (16, 8)
+    # 32 bands of 4 rows: a pair becomes a candidate with probability 1 - (1 - J^4)^32 —
+    # 56% at Jaccard 0.4, 87% at 0.5, 95% at 0.55, 99.9% at 0.67. (16 × 8 would find only
+    # half the pairs at 0.67.) Candidates are checked on their shingles, so the low ones cost
+    # only a set intersection.
+    bands: tuple[int, int] = (32, 4)
     jaccard: float = 0.55
     # A shorter copy of a longer post (an X post cut at 280 characters) is mostly contained in
     # it, with a low Jaccard; a post a third the size of another is a quote, not a copy.

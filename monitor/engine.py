@@ -27,10 +27,11 @@ from monitor.matching import ENGINE_TEXT_CHARS, fold, matching_text
 from monitor.places import Gazetteer, load_gazetteer
 from monitor.storage import Store
 from monitor.threads import PostSignals, Thread, ThreadConfig, ThreadIndex
-from monitor.tokens import terms
+from monitor.tokens import event_families, terms
 from monitor.urls import post_id
 
 TITLE_CHARS = 140
+LEAD_TERMS = 30
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Known:
     links: tuple[str, ...] = ()
     marker: MarkerHit | None = None
     arrival: int = 0
+    publisher: str = ""
 
 
 @dataclass
@@ -219,18 +221,19 @@ class Engine:
 
     def _signals(self, record: PostRecord, work: _Work) -> PostSignals:
         places = record.get("places") or []
-        specific = [
-            p for p in places if p in self.gazetteer.places and self.gazetteer.places[p].specific
-        ]
+        specific = self.gazetteer.specific_areas(places)
         governorates = list(
             dict.fromkeys(
                 self.gazetteer.places[p].governorate for p in places if p in self.gazetteer.places
             )
         )
-        words = terms(work.matching)
+        # A news report says what it is about in its title and opening; later paragraphs
+        # recall earlier events ("... weeks after a roadside bomb on the Inkhil road").
+        body = terms(work.matching)
+        words = body + body[:LEAD_TERMS]
         title = record.get("title")
         if title:
-            words += terms(matching_text(title))
+            words += terms(matching_text(title)) * 2
         hashtags = [fold(tag).lower() for tag in record.get("hashtags") or []]
         return PostSignals(
             id=record["id"],
@@ -240,6 +243,7 @@ class Engine:
             places=specific,
             governorates=governorates,
             hashtags=hashtags,
+            families=event_families(words),
             has_marker=work.known.marker is not None,
         )
 
@@ -362,17 +366,18 @@ class Engine:
         return root
 
     def _latest_before(self, known: Known) -> str | None:
-        """The latest earlier post of the same source in the thread, else of any source."""
+        """The latest earlier post of the same publisher in the thread, else of anyone — as
+        the original it copies, when it is a copy."""
         members = [
             m
             for m in self._thread_members(known.thread or "")
-            if m.id != known.id and m.time < known.time and not m.duplicate_of
+            if m.id != known.id and m.time < known.time and self._root(m.id) != known.id
         ]
-        same_source = [m for m in members if m.source == known.source]
+        same_source = [m for m in members if m.publisher == known.publisher]
         pool = same_source or members
         if not pool:
             return None
-        return max(pool, key=lambda m: (m.time, m.id)).id
+        return self._root(max(pool, key=lambda m: (m.time, m.id)).id)
 
     def _relink(self, post: str) -> None:
         known = self.known.get(post)
@@ -407,6 +412,7 @@ class Engine:
             reply_to=record.get("reply_to"),
             links=tuple(_post_links(record)),
             marker=find_marker(text[:ENGINE_TEXT_CHARS]) if text else None,
+            publisher=publisher(record),
         )
         self.arrivals += 1
         known.arrival = self.arrivals
@@ -449,7 +455,7 @@ class Engine:
         horizon = self.clock - self.config.memory_seconds
         recent = self.arrivals - self.config.keep_recent
         while self._by_time and self._by_time[0][0] < horizon:
-            time, post = self._by_time[0]
+            _, post = self._by_time[0]
             known = self.known.get(post)
             if known is not None and known.arrival > recent:
                 break
@@ -492,6 +498,15 @@ class Engine:
             signals = self._signals(record, work)
             self.thread_index.add(known.thread, signals, self.thread_index.vector(signals.terms))
             self._note_title(known.thread, record, known)
+
+
+def publisher(record: PostRecord) -> str:
+    """Who published a post: the account on a social platform (an embedded tweet is the
+    account's, whichever site embedded it), else the source it was collected from."""
+    handle = record.get("author_handle")
+    if handle and record.get("platform") in ("telegram", "x", "facebook"):
+        return f"{record['platform']}:{handle.lower()}"
+    return f"source:{record['source']}"
 
 
 def engine_text(record: PostRecord) -> str:

@@ -17,6 +17,9 @@ from monitor.matching import fold
 
 DATA = Path(__file__).parent / "data"
 SPECIFIC_TYPES = frozenset({"city", "town", "village", "neighbourhood", "landmark", "camp"})
+WITHIN = "~"
+# Types whose parent is the town they lie in (a town's parent is its district's seat).
+INSIDE_TOWN_TYPES = frozenset({"neighbourhood", "landmark", "camp"})
 # Words that say the next word is a place, which an ambiguous name needs before it counts.
 PLACE_WORDS = frozenset(
     fold(word)
@@ -99,6 +102,21 @@ class Gazetteer:
         if broad and not cue:
             places = broad
         return [p.id for p in places]
+
+    def specific_areas(self, place_ids: list[str]) -> list[str]:
+        """The towns, villages and landmarks among `place_ids`, in order, each followed by
+        the town a landmark or neighbourhood lies in, marked `~` (Karama Square is in
+        Suwayda city: `~suwayda/suwayda`), which counts as a weaker match than the place."""
+        areas: dict[str, None] = {}
+        for place_id in place_ids:
+            place = self.places.get(place_id)
+            if place is None or not place.specific:
+                continue
+            areas.setdefault(place_id, None)
+            parent = self.places.get(place.parent)
+            if place.type in INSIDE_TOWN_TYPES and parent is not None and parent.specific:
+                areas.setdefault(WITHIN + parent.id, None)
+        return list(areas)
 
     def lineage(self, place_id: str) -> list[str]:
         """The place, then each enclosing place up to its governorate."""

@@ -11,6 +11,9 @@ from monitor.items import POST_FIELDS, THREAD_FIELDS, VOLATILE_FIELDS, PostRecor
 
 # What only the first sighting knows.
 _KEEP_FIRST = ("collected_at",)
+# The story engine's decisions: it hands over the current value every time (a re-sighting
+# carries the stored one), and may clear one (a follow-up that turned out to be a copy).
+ENGINE_FIELDS = frozenset({"thread_id", "duplicate_of", "follows_up", "link_type", "link_evidence"})
 
 
 def dumps(record: PostRecord) -> bytes:
@@ -44,11 +47,13 @@ def merge(
     if new_via_embed and not old_via_embed:
         merged = dict(old)
         for key in POST_FIELDS:
-            if _empty(merged.get(key)) and not _empty(new.get(key)):
-                merged[key] = new[key]
+            if key in ENGINE_FIELDS or (_empty(merged.get(key)) and not _empty(new.get(key))):
+                merged[key] = new.get(key)
         return merged
     merged = dict(new)
     for key in POST_FIELDS:
+        if key in ENGINE_FIELDS:
+            continue
         keep_old = key in _KEEP_FIRST or _empty(merged.get(key))
         if keep_old and not _empty(old.get(key)):
             merged[key] = old[key]

@@ -16,7 +16,16 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from monitor.places import WITHIN
+
+
+def _towns(places: Iterable[str]) -> set[str]:
+    """Places with the "within" mark taken off: Karama Square's "~suwayda/suwayda" and the
+    city "suwayda/suwayda" are the same town."""
+    return {place.removeprefix(WITHIN) for place in places}
 
 
 @dataclass(frozen=True)
@@ -24,11 +33,12 @@ class ThreadConfig:
     quiet_seconds: float = 7 * 86400
     join: float = 0.30
     # time: a thread's pull fades after a day without posts, by e^(-gap / fade)
-    grace_seconds: float = 86400
-    fade_seconds: float = 3 * 86400
+    grace_seconds: float = 2 * 86400
+    fade_seconds: float = 5 * 86400
     place_match: float = 0.30
     place_conflict: float = 0.30
     governorate_match: float = 0.04
+    event_conflict: float = 0.15
     same_source_marker: float = 0.10
     concept_weight: float = 0.5
     centroid_terms: int = 200
@@ -54,6 +64,7 @@ class PostSignals:
     places: list[str]  # specific places (towns, landmarks), most telling first
     governorates: list[str]
     hashtags: list[str]
+    families: list[str] = field(default_factory=list)
     has_marker: bool = False
 
 
@@ -68,6 +79,7 @@ class Thread:
     places: Counter[str] = field(default_factory=Counter)
     governorates: Counter[str] = field(default_factory=Counter)
     hashtags: Counter[str] = field(default_factory=Counter)
+    families: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
     source_last: dict[str, float] = field(default_factory=dict)
     touched: int = 0
@@ -131,7 +143,7 @@ class ThreadIndex:
         cosine = sum(w * thread.centroid.get(t, 0.0) for t, w in vector.items()) / (
             thread.norm or 1.0
         )
-        score = cosine + self._place_score(post, thread)
+        score = cosine + self._place_score(post, thread) + self._event_score(post, thread)
         if post.has_marker and post.source in thread.source_last:
             score += cfg.same_source_marker
         if gap > cfg.grace_seconds:
@@ -139,14 +151,18 @@ class ThreadIndex:
         return score
 
     def _place_score(self, post: PostSignals, thread: Thread) -> float:
+        """Naming the places a thread is about pulls a post in; naming only other towns
+        pushes it away. A place reached through a landmark ("~" + the town it lies in)
+        matches the town itself, or another landmark there, at half strength."""
         cfg = self.config
         if post.places and thread.places:
             main = self._main_places(thread)
-            if main.intersection(post.places[:3]):
+            shared = main.intersection(post.places[:4])
+            if any(not place.startswith(WITHIN) for place in shared):
                 return cfg.place_match
-            if not main.intersection(post.places):
-                return -cfg.place_conflict
-            return cfg.place_match / 2
+            if _towns(main) & _towns(post.places):
+                return cfg.place_match / 2
+            return -cfg.place_conflict
         if (
             post.governorates
             and thread.governorates
@@ -154,6 +170,15 @@ class ThreadIndex:
         ):
             return cfg.governorate_match
         return 0.0
+
+    def _event_score(self, post: PostSignals, thread: Thread) -> float:
+        """A post naming only other kinds of event than a thread's (a roadside bomb against a
+        siege) is less likely to continue it, even in the same town on the same days."""
+        if not post.families or not thread.families:
+            return 0.0
+        top = max(thread.families.values())
+        main = {family for family, count in thread.families.items() if count * 3 >= top}
+        return 0.0 if main.intersection(post.families) else -self.config.event_conflict
 
     @staticmethod
     def _main_places(thread: Thread) -> set[str]:
@@ -167,8 +192,9 @@ class ThreadIndex:
         rare terms first: the full score is worked out for these few only."""
         cfg = self.config
         common = max(5.0, cfg.common_share * self.documents)
+        # The rarest terms seen before: a word no earlier post used finds no thread.
         rare = sorted(
-            (t for t in vector if self.df.get(t, 0) <= common),
+            (t for t in vector if 0 < self.df.get(t, 0) <= common),
             key=lambda t: (self.df.get(t, 0), t),
         )[: cfg.candidate_terms]
         partial: dict[str, float] = {}
@@ -210,6 +236,7 @@ class ThreadIndex:
         thread.places.update(post.places)
         thread.governorates.update(post.governorates)
         thread.hashtags.update(post.hashtags)
+        thread.families.update(post.families)
         thread.sources[post.source] += 1
         thread.source_last[post.source] = max(
             thread.source_last.get(post.source, post.time), post.time

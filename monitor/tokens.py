@@ -60,15 +60,32 @@ def _english_stem(word: str) -> str:
     return word
 
 
+def _lexicon_rows() -> list[dict[str, str]]:
+    with (DATA / "lexicon.tsv").open(encoding="utf-8") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        return list(csv.DictReader(lines, delimiter="\t"))
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, str]:
-    """Stem → concept, from `data/lexicon.tsv` (concept, Arabic words, English words)."""
+    """Stem → concept, from `data/lexicon.tsv` (concept, family, Arabic words, English words)."""
     concepts: dict[str, str] = {}
-    with (DATA / "lexicon.tsv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            for word in (row["arabic"] + " " + row["english"]).replace("|", " ").split():
-                concepts.setdefault(stem(fold(word.lower())), row["concept"])
+    for row in _lexicon_rows():
+        for word in (row["arabic"] + " " + row["english"]).replace("|", " ").split():
+            concepts.setdefault(stem(fold(word.lower())), row["concept"])
     return concepts
+
+
+@lru_cache(maxsize=1)
+def families() -> dict[str, str]:
+    """Concept term (`c:siege`) → the kind of event it names (`confrontation`)."""
+    return {"c:" + row["concept"]: row["family"] for row in _lexicon_rows() if row["family"]}
+
+
+def event_families(post_terms: list[str]) -> list[str]:
+    """The kinds of event a post's terms name, each once."""
+    table = families()
+    return list(dict.fromkeys(table[t] for t in post_terms if t in table))
 
 
 @lru_cache(maxsize=131072)
