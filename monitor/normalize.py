@@ -105,6 +105,9 @@ def _places(gazetteer: Gazetteer, title: str | None, text: str) -> list[str]:
     found = gazetteer.find(matching_text(text[:ENGINE_TEXT_CHARS])) if text else []
     if title:
         found += [p for p in gazetteer.find(matching_text(title)) if p not in found]
+    opening = f"{title or ''}\n{text[:ENGINE_TEXT_CHARS]}"
+    if _LATIN_LETTER.search(opening):
+        found += [p for p in gazetteer.find_transliterated(opening) if p not in found]
     return found
 
 

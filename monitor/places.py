@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,11 +55,17 @@ class Gazetteer:
         self.names: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
         # first word of a name → the longest name it starts, to skip every other word fast
         self.first_words: dict[str, int] = {}
+        # consonant skeletons of Latin names: "Sweida", "Suwaidaa", "As-Suwayda" → ("swd",)
+        self.skeletons: dict[tuple[str, ...], list[str]] = {}
         for place, names in places:
             self.places[place.id] = place
             for name in names:
                 # "الحراك" is also "the movement"; "Hirak" in an English report is only a place.
                 needs_cue = place.ambiguous and not name[:1].isascii()
+                if name[:1].isascii():
+                    key = latin_skeleton(name)
+                    if key and place.id not in self.skeletons.setdefault(key, []):
+                        self.skeletons[key].append(place.id)
                 for key in _keys(name):
                     self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
                     entries = self.names.setdefault(key, [])
@@ -93,6 +100,40 @@ class Gazetteer:
             i += 1
         order = {place_id: n for n, place_id in enumerate(found)}
         return sorted(found, key=lambda place_id: (-found[place_id], order[place_id]))
+
+    def find_transliterated(self, text: str) -> list[str]:
+        """Places named in English text in spellings the gazetteer does not list ("Jbata
+        al-Khashab", "Sweida", "Al-Karamah Square"), matched on consonant skeletons of
+        capitalised words, so that ordinary English words ("door", "state") stay out. A
+        skeleton shared by several places counts only for the one in a governorate the
+        text names otherwise."""
+        matches: list[list[str]] = []
+        for run in _CAPITALISED_RUN.findall(text):
+            words = re.split(r"[\s\-]+", run.strip(" -"))
+            start = 0
+            while start < len(words):
+                for end in range(min(len(words), start + 5), start, -1):
+                    key = latin_skeleton(" ".join(words[start:end]))
+                    if key and key in self.skeletons:
+                        matches.append(self.skeletons[key])
+                        start = end - 1
+                        break
+                start += 1
+        sure = {ids[0] for ids in matches if len(ids) == 1}
+        governorates = {self.places[place_id].governorate for place_id in sure}
+        found: dict[str, None] = {}
+        for ids in matches:
+            chosen = (
+                ids
+                if len(ids) == 1
+                else [i for i in ids if self.places[i].governorate in governorates]
+            )
+            if len(chosen) > 1:
+                # "Sweida" is the governorate and its capital: the broader, as in Arabic text.
+                chosen = [i for i in chosen if not self.places[i].specific]
+            if len(chosen) == 1:
+                found.setdefault(chosen[0], None)
+        return list(found)
 
     def _resolve(self, entries: list[tuple[str, bool]], cue: bool) -> list[str]:
         """Which of the places sharing a name are meant. "درعا" is a governorate and its
@@ -129,6 +170,34 @@ class Gazetteer:
             place = self.places[current]
             current = place.parent if place.parent != current else None
         return chain
+
+
+_ARTICLES = frozenset({"al", "el", "as", "ash", "ad", "ar", "az", "at", "an", "ath", "adh", "ul"})
+# Capitalised words, with the articles and hyphens between them ("Jbata al-Khashab").
+_CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’]*(?:[\s-]+(?:(?:al|el|as|ash|ad|ar|az|at|an)-)?)?)+")
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def latin_skeleton(name: str) -> tuple[str, ...] | None:
+    """A transliteration-proof key: articles gone, then each word's consonants without
+    doubling or a final h ("Jdeidet Artouz" and "Jdeidat Artuz" → ("jdd", "rtz"); "Sweida",
+    "Suwayda" → ("swd",)). None when too short to be telling: a word must keep three
+    consonants, and a name of one word must be five letters long or keep four."""
+    key = []
+    words = [w for w in re.split(r"[\s\-'’]+", name.lower()) if w and w not in _ARTICLES]
+    for word in words:
+        letters = re.sub(r"[^a-z]", "", word)
+        consonants = letters[:1] if letters[:1] in ("y", "w") else ""
+        consonants += _VOWELS.sub("", letters[len(consonants) :])
+        consonants = re.sub(r"(.)\1+", r"\1", consonants).removesuffix("h")
+        if len(consonants) < 3:
+            return None
+        key.append(consonants)
+    if not key:
+        return None
+    if len(key) == 1 and len(key[0]) < 4 and len(re.sub(r"[^a-z]", "", words[0])) < 5:
+        return None
+    return tuple(key)
 
 
 def _keys(name: str) -> list[tuple[str, ...]]:

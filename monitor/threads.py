@@ -38,7 +38,7 @@ class ThreadConfig:
     place_match: float = 0.30
     place_conflict: float = 0.30
     governorate_match: float = 0.04
-    event_conflict: float = 0.15
+    event_conflict: float = 0.25
     same_source_marker: float = 0.10
     concept_weight: float = 0.5
     centroid_terms: int = 200
