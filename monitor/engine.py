@@ -101,13 +101,6 @@ class Engine:
 
     # -- the three stages -------------------------------------------------------------------
 
-    def process(self, record: PostRecord) -> list[PostRecord]:
-        """All stages for one record: the record, then the earlier posts it changed."""
-        self.dedupe(record)
-        self.thread(record)
-        self.link(record)
-        return [record, *self.take_updates()]
-
     def dedupe(self, record: PostRecord) -> PostRecord:
         """Mark a copy of an earlier post (`duplicate_of`), or notice a post seen before."""
         prior = self.known.get(record["id"])

@@ -93,8 +93,7 @@ def replay(
 ) -> ReplayReport:
     """Run every item through the engine into `data_dir`'s store and logs."""
     session = Session.acquire(data_dir)
-    engine = session.engine
-    gazetteer = engine.gazetteer
+    gazetteer = session.engine.gazetteer
     try:
         for number, raw in items:
             try:
@@ -102,11 +101,7 @@ def replay(
             except InvalidItem as exc:
                 report.problem(f"line {number}: {exc}")
                 continue
-            engine.dedupe(record)
-            engine.thread(record)
-            engine.link(record)
-            result = session.save_with_updates(record)
-            session.export()
+            result = session.ingest(record)
             report.posts += 1
             if result.status == "new":
                 report.new += 1

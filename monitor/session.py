@@ -74,6 +74,17 @@ class Session:
             self._engine.warm_up()
         return self._engine
 
+    def ingest(self, record: PostRecord) -> SaveResult:
+        """A normalised record through the engine's stages into the store and logs — what the
+        pipelines do stage by stage in a crawl."""
+        engine = self.engine
+        engine.dedupe(record)
+        engine.thread(record)
+        engine.link(record)
+        result = self.save_with_updates(record)
+        self.export()
+        return result
+
     def save_with_updates(self, record: PostRecord) -> SaveResult:
         """Save a record that went through the engine, and the earlier posts it changed."""
         result = self.save(record)

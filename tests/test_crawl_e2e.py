@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import DEMO, FAST, ROOT, latest_by_id, read_jsonl, run_monitor
 
 SCHEMA = json.loads((ROOT / "monitor/schema/post.schema.json").read_text(encoding="utf-8"))
+THREAD_SCHEMA = json.loads((ROOT / "monitor/schema/thread.schema.json").read_text(encoding="utf-8"))
 EXPECTED = json.loads((DEMO / "expected.json").read_text(encoding="utf-8"))
 SEED_ARTICLE = "/enab/archives/677642"
 SEED_TWEET = "https://x.com/Daraa24_24/status/1737099519245131836"
@@ -222,3 +223,81 @@ def test_readme_shows_the_main_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "monitor demo" in readme and "python -m pytest" in readme
     assert Path(ROOT / ".ci/run").read_text().rstrip().endswith(".venv/bin/python -m pytest -q")
+
+
+def test_threads_follow_the_demo_stories_and_copies(crawled):
+    posts = latest_by_id(read_jsonl(crawled["data"] / "export" / "posts.jsonl"))
+    by_url = {p["url"]: p for p in posts.values()}
+    expected = {expected_url(p["url"], crawled["base"]): p for p in EXPECTED["posts"]}
+    threads_of_story: dict[str, set[str]] = {}
+    stories_of_thread: dict[str, set[str]] = {}
+    for url, want in expected.items():
+        thread = by_url[url]["thread_id"]
+        threads_of_story.setdefault(want["story"], set()).add(thread)
+        stories_of_thread.setdefault(thread, set()).add(want["story"])
+        original = (
+            want["duplicate_of_url"]
+            and by_url[expected_url(want["duplicate_of_url"], crawled["base"])]["id"]
+        )
+        assert by_url[url]["duplicate_of"] == (original or None), url
+    assert all(len(threads) == 1 for threads in threads_of_story.values()), threads_of_story
+    assert all(len(stories) == 1 for stories in stories_of_thread.values()), stories_of_thread
+    # the seed: the follow-up tweet continues the morning report; the article, the tweet it embeds
+    tweet, morning = by_url[SEED_TWEET], by_url[MORNING_REPORT]
+    article = by_url[crawled["base"] + SEED_ARTICLE]
+    assert (tweet["follows_up"], tweet["link_type"]) == (morning["id"], "follow_up")
+    assert (article["follows_up"], article["link_type"]) == (tweet["id"], "follow_up")
+    assert article["link_evidence"] == f"embeds {SEED_TWEET}"
+
+
+def test_thread_records_and_commands(crawled, tmp_path):
+    data = str(crawled["data"])
+    log = read_jsonl(crawled["data"] / "export" / "threads.jsonl")
+    validator = jsonschema.Draft202012Validator(THREAD_SCHEMA)
+    for line in log:
+        validator.validate(line)
+    threads = {t["thread_id"]: t for t in log}
+    assert len(threads) == len(EXPECTED["stories"])
+    snapshot = tmp_path / "threads.jsonl"
+    result = run_monitor("export", "--data-dir", data, "--threads", str(snapshot))
+    assert result.returncode == 0, result.stderr
+    assert {t["thread_id"]: t for t in read_jsonl(snapshot)} == threads
+
+    listing = run_monitor("threads", "--data-dir", data, "--all")
+    assert listing.returncode == 0, listing.stderr
+    posts = latest_by_id(read_jsonl(crawled["data"] / "export" / "posts.jsonl"))
+    jasim = next(p["thread_id"] for p in posts.values() if p["url"] == MORNING_REPORT)
+    assert jasim in listing.stdout
+    timeline = run_monitor("thread", jasim, "--data-dir", data)
+    assert timeline.returncode == 0, timeline.stderr
+    assert "↳" in timeline.stdout and "≡" in timeline.stdout
+    assert "follow_up of" in timeline.stdout and "copy of" in timeline.stdout
+    missing = run_monitor("thread", "tnope", "--data-dir", data)
+    assert missing.returncode == 2 and "no thread 'tnope'" in missing.stderr
+
+
+def test_replay_of_a_crawl_reaches_the_same_decisions(crawled, tmp_path):
+    """The pipelines and `monitor replay` run the same engine: replaying what a crawl stored,
+    in the order it was stored, gives the same threads, copies and follow-ups."""
+    log = crawled["data"] / "export" / "posts.jsonl"
+    crawl = latest_by_id(read_jsonl(log))
+    first_seen = list(dict.fromkeys(line["id"] for line in read_jsonl(log)))
+    replay_input = tmp_path / "replay.jsonl"
+    replay_input.write_bytes(
+        b"".join(json.dumps(crawl[i], ensure_ascii=False).encode() + b"\n" for i in first_seen)
+    )
+    result = run_monitor("replay", str(replay_input), "--data-dir", str(tmp_path / "replayed"))
+    assert result.returncode == 0, result.stderr
+    replayed = latest_by_id(read_jsonl(tmp_path / "replayed" / "export" / "posts.jsonl"))
+    for key in ("duplicate_of", "follows_up", "link_type"):
+        assert {i: p[key] for i, p in replayed.items()} == {i: p[key] for i, p in crawl.items()}, (
+            key
+        )
+
+    def partition(posts: dict) -> set[frozenset]:
+        groups: dict[str, set] = {}
+        for post_id, post in posts.items():
+            groups.setdefault(post["thread_id"], set()).add(post_id)
+        return {frozenset(g) for g in groups.values()}
+
+    assert partition(replayed) == partition(crawl)
