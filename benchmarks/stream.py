@@ -47,16 +47,18 @@ PLACES = [
 ]
 MARKERS = ["متابعة للخبر السابق:", "تحديث:", "عاجل | تحديث:", "ارتفاع حصيلة", "تصحيح:", "Update:"]
 CREDITS = ["(درعا 24)", "(السويداء 24)", "المصدر: تجمع أحرار حوران", "(عنب بلدي)"]
+# (name, platform, URL pattern, share of the stream): observatories post many short
+# Telegram and X reports for each website article.
 SOURCES = [
-    ("daraa24-telegram", "telegram", "https://t.me/daraa24/{n}"),
-    ("suwayda24-telegram", "telegram", "https://t.me/suwayda24/{n}"),
-    ("horan-telegram", "telegram", "https://t.me/ahrarhoran/{n}"),
-    ("daraa24-x", "x", "https://x.com/Daraa24_24/status/{n}"),
-    ("suwayda24-x", "x", "https://x.com/Suwayda24/status/{n}"),
-    ("daraa24-site", "web", "https://daraa24.org/archives/{n}"),
-    ("enab-baladi", "web", "https://www.enabbaladi.net/archives/{n}"),
-    ("sohr", "web", "https://www.syriahr.com/{n}/"),
-    ("suwayda24-facebook", "facebook", "https://www.facebook.com/suwayda24/posts/{n}"),
+    ("daraa24-telegram", "telegram", "https://t.me/daraa24/{n}", 0.25),
+    ("suwayda24-telegram", "telegram", "https://t.me/suwayda24/{n}", 0.20),
+    ("horan-telegram", "telegram", "https://t.me/ahrarhoran/{n}", 0.15),
+    ("daraa24-x", "x", "https://x.com/Daraa24_24/status/{n}", 0.12),
+    ("suwayda24-x", "x", "https://x.com/Suwayda24/status/{n}", 0.08),
+    ("suwayda24-facebook", "facebook", "https://www.facebook.com/suwayda24/posts/{n}", 0.08),
+    ("daraa24-site", "web", "https://daraa24.org/archives/{n}", 0.05),
+    ("enab-baladi", "web", "https://www.enabbaladi.net/archives/{n}", 0.04),
+    ("sohr", "web", "https://www.syriahr.com/{n}/", 0.03),
 ]
 
 
@@ -128,8 +130,12 @@ class Stream:
                 del self.recent[:1000]
             yield item
 
+    def source(self) -> tuple[str, str, str]:
+        name, platform, pattern, _ = self.random.choices(SOURCES, [s[3] for s in SOURCES])[0]
+        return name, platform, pattern
+
     def post(self, story: dict, now: datetime) -> dict:
-        source, platform, pattern = self.random.choice(SOURCES)
+        source, platform, pattern = self.source()
         self.counter += 1
         length = self.random.randint(15, 45) if platform != "web" else self.random.randint(120, 400)
         item = {
@@ -145,7 +151,7 @@ class Stream:
         return item
 
     def copy(self, original: dict, now: datetime) -> dict:
-        source, platform, pattern = self.random.choice(SOURCES)
+        source, platform, pattern = self.source()
         self.counter += 1
         text = original["text"]
         if self.random.random() < 0.5:

@@ -91,6 +91,7 @@ class Engine:
         self.copies: dict[str, list[str]] = {}  # original id → its copies
         self.embedded: dict[str, list[str]] = {}  # page id → posts embedded in it
         self.waiting: dict[str, set[str]] = {}  # unseen post id → posts that point at it
+        self.marked: dict[str, list[str]] = {}  # thread → its posts that carry a marker
         self.titles: dict[str, tuple[int, float, str]] = {}
         self._by_time: list[tuple[float, str]] = []
         self._work: dict[str, _Work] = {}
@@ -144,9 +145,15 @@ class Engine:
         for closed in self.thread_index.take_closed():
             self._dirty_threads.add(closed)
         # A follow-up that arrived before this post may have it as its report.
-        for member in self._thread_members(thread_id):
-            if member.marker and member.time > known.time and member.id != known.id:
-                self._relink(member.id)
+        followers = self.marked.setdefault(thread_id, [])
+        for member in list(followers):
+            other = self.known.get(member)
+            if other is None:
+                followers.remove(member)
+            elif other.time > known.time:
+                self._relink(member)
+        if known.marker:
+            followers.append(known.id)
         return record
 
     def link(self, record: PostRecord) -> PostRecord:
@@ -179,6 +186,8 @@ class Engine:
         for record in records:
             if record["status"] == "closed":
                 self.thread_index.forget(record["thread_id"])
+                self.marked.pop(record["thread_id"], None)
+                self.titles.pop(record["thread_id"], None)
         return records
 
     # -- copies -----------------------------------------------------------------------------

@@ -13,8 +13,10 @@ from pathlib import Path
 from monitor.matching import BANNERS, fold
 
 MARKERS_FILE = Path(__file__).parent / "data" / "followup_markers.tsv"
-# How far into a post a "start" marker followed by ":" or "|" may stand.
+# How far into a post a "start" marker followed by ":" or "|" may stand, and how much of the
+# opening the start markers read (banners, emoji and hashtags may come first).
 START_CHARS = 60
+START_WINDOW = 240
 
 
 @dataclass(frozen=True)
@@ -40,28 +42,48 @@ def load_markers(path: Path = MARKERS_FILE) -> tuple[Marker, ...]:
 _BANNER_WORDS = "|".join(re.escape(fold(word)) for word in BANNERS)
 
 
+# When a post carries markers of several kinds, the strongest claim names the link.
+_PRECEDENCE = {"correction": 0, "update": 1, "follow_up": 2}
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    start: list[tuple[Marker, re.Pattern[str]]]
+    anywhere: re.Pattern[str] | None
+    anywhere_markers: list[Marker]
+
+
 @lru_cache(maxsize=4)
-def _compiled(markers: tuple[Marker, ...]) -> list[tuple[Marker, re.Pattern[str]]]:
-    """Each marker as a pattern on folded, lower-case text. A "start" marker opens the post
+def _compiled(markers: tuple[Marker, ...]) -> _Patterns:
+    """Markers as patterns on folded, lower-case text. A "start" marker opens the post
     (after banners, emoji and hashtags: "#درعا | عاجل | تحديث") or is followed by a colon or
-    bar near the opening ("... تحديث: ..."), never a word met in passing ("تحديث البيانات")."""
-    compiled = []
+    bar near the opening ("... تحديث: ..."), never a word met in passing ("تحديث البيانات").
+    The "anywhere" markers are one alternation, so a long article is read once."""
+    start, anywhere, anywhere_markers = [], [], []
     for marker in markers:
         words = r"[\s_]+".join(re.escape(word) for word in fold(marker.pattern).lower().split())
         if marker.where == "start":
             opening = rf"^(?:[^\w#]|#\w+|(?:{_BANNER_WORDS})(?!\w))*"
             pattern = rf"{opening}{words}(?!\w)|^.{{0,{START_CHARS}}}?(?<!\w){words}\s*[:|\-–—]"
+            start.append((marker, re.compile(pattern, re.S)))
         else:
-            pattern = rf"(?<!\w){words}(?!\w)"
-        compiled.append((marker, re.compile(pattern, re.S)))
-    # Longer patterns first, so "عاجل تحديث" wins over "تحديث" and names the marker.
-    return sorted(compiled, key=lambda pair: -len(pair[0].pattern))
+            anywhere.append(f"(?P<m{len(anywhere_markers)}>{words})")
+            anywhere_markers.append(marker)
+    combined = re.compile(rf"(?<!\w)(?:{'|'.join(anywhere)})(?!\w)") if anywhere else None
+    return _Patterns(start, combined, anywhere_markers)
 
 
 def find_marker(text: str, markers: tuple[Marker, ...] | None = None) -> MarkerHit | None:
-    """The follow-up marker a post carries, if any (the longest pattern found)."""
+    """The follow-up marker a post carries, if any: of those found, a correction before an
+    update before a follow-up, then the longest."""
     folded = fold(text).lower()
-    for marker, pattern in _compiled(markers or load_markers()):
-        if pattern.search(folded):
-            return MarkerHit(marker.pattern, marker.link_type)
-    return None
+    patterns = _compiled(markers or load_markers())
+    opening = folded[:START_WINDOW]
+    found = [marker for marker, pattern in patterns.start if pattern.search(opening)]
+    if patterns.anywhere is not None:
+        for match in patterns.anywhere.finditer(folded):
+            found.append(patterns.anywhere_markers[int(match.lastgroup[1:])])
+    if not found:
+        return None
+    best = min(found, key=lambda m: (_PRECEDENCE.get(m.link_type, 9), -len(m.pattern)))
+    return MarkerHit(best.pattern, best.link_type)

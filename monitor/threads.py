@@ -22,6 +22,13 @@ from dataclasses import dataclass, field
 from monitor.places import WITHIN
 
 
+def _main(counts: Counter[str]) -> set[str]:
+    """What a thread is mostly about: the values named at least a third as often as the
+    most named one."""
+    top = max(counts.values())
+    return {value for value, count in counts.items() if count * 3 >= top}
+
+
 def _towns(places: Iterable[str]) -> set[str]:
     """Places with the "within" mark taken off: Karama Square's "~suwayda/suwayda" and the
     city "suwayda/suwayda" are the same town."""
@@ -45,7 +52,7 @@ class ThreadConfig:
     # a post is represented by its most telling terms (an article has hundreds)
     post_terms: int = 60
     candidate_terms: int = 12
-    max_candidates: int = 20
+    max_candidates: int = 10
     # terms in more than this share of posts are too common to find candidates with
     common_share: float = 0.05
     # a thread touched by one of the last `keep_recent` posts to arrive stays open, however
@@ -84,6 +91,9 @@ class Thread:
     source_last: dict[str, float] = field(default_factory=dict)
     touched: int = 0
     closed: bool = False
+    # derived from the counters, worked out when first needed after a change
+    main_places: set[str] | None = None
+    main_families: set[str] | None = None
 
 
 @dataclass
@@ -113,13 +123,15 @@ class ThreadIndex:
         return math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
     def vector(self, terms: list[str]) -> dict[str, float]:
-        counts = Counter(terms)
+        """Sublinear TF-IDF over the post's terms, its `post_terms` heaviest, unit length."""
+        df = self.df
+        scale = self.documents + 1
+        log = math.log
+        concept_weight = self.config.concept_weight
         weights = {}
-        for term, count in counts.items():
-            weight = (1.0 + math.log(count)) * self.idf(term)
-            if term.startswith("c:"):
-                weight *= self.config.concept_weight
-            weights[term] = weight
+        for term, count in Counter(terms).items():
+            weight = (1.0 + log(count)) * (log(scale / (df.get(term, 0) + 1)) + 1.0)
+            weights[term] = weight * concept_weight if term.startswith("c:") else weight
         if len(weights) > self.config.post_terms:
             top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
             weights = dict(top[: self.config.post_terms])
@@ -140,9 +152,8 @@ class ThreadIndex:
         gap = abs(post.time - thread.last) if not thread.first <= post.time <= thread.last else 0.0
         if gap > cfg.quiet_seconds:
             return 0.0
-        cosine = sum(w * thread.centroid.get(t, 0.0) for t, w in vector.items()) / (
-            thread.norm or 1.0
-        )
+        centroid = thread.centroid
+        cosine = sum([w * centroid.get(t, 0.0) for t, w in vector.items()]) / (thread.norm or 1.0)
         score = cosine + self._place_score(post, thread) + self._event_score(post, thread)
         if post.has_marker and post.source in thread.source_last:
             score += cfg.same_source_marker
@@ -176,16 +187,18 @@ class ThreadIndex:
         siege) is less likely to continue it, even in the same town on the same days."""
         if not post.families or not thread.families:
             return 0.0
-        top = max(thread.families.values())
-        main = {family for family, count in thread.families.items() if count * 3 >= top}
-        return 0.0 if main.intersection(post.families) else -self.config.event_conflict
+        if thread.main_families is None:
+            thread.main_families = _main(thread.families)
+        return (
+            0.0 if thread.main_families.intersection(post.families) else -self.config.event_conflict
+        )
 
     @staticmethod
     def _main_places(thread: Thread) -> set[str]:
-        """The places a thread is about: those named by at least a third of its posts (the
-        first post's places always count), not every town an article mentions in passing."""
-        top = max(thread.places.values())
-        return {place for place, count in thread.places.items() if count * 3 >= top}
+        """The places a thread is about, not every town an article mentions in passing."""
+        if thread.main_places is None:
+            thread.main_places = _main(thread.places)
+        return thread.main_places
 
     def _candidates(self, post: PostSignals, vector: dict[str, float]) -> list[str]:
         """Open threads that share a rare term or a place with the post, the most similar on
@@ -234,6 +247,7 @@ class ThreadIndex:
             self._trim(thread)
         thread.norm = math.sqrt(sum(w * w for w in thread.centroid.values()))
         thread.places.update(post.places)
+        thread.main_places = thread.main_families = None
         thread.governorates.update(post.governorates)
         thread.hashtags.update(post.hashtags)
         thread.families.update(post.families)
@@ -241,8 +255,12 @@ class ThreadIndex:
         thread.source_last[post.source] = max(
             thread.source_last.get(post.source, post.time), post.time
         )
+        # Only terms rare enough to find candidates with are worth a posting.
+        common = max(5.0, self.config.common_share * self.documents)
+        df = self.df
         for term in vector:
-            self.postings.setdefault(term, set()).add(thread_id)
+            if df.get(term, 0) <= common:
+                self.postings.setdefault(term, set()).add(thread_id)
         for place in post.places:
             self.place_postings.setdefault(place, set()).add(thread_id)
         self.df.update(set(vector))
