@@ -497,6 +497,8 @@ class Engine:
         work = _Work(known, engine_text(record))
         self.dedupe_index.add(known.id, self.dedupe_index.signature(work.matching), known.time)
         if known.thread:
+            if known.marker:
+                self.marked.setdefault(known.thread, []).append(known.id)
             signals = self._signals(record, work)
             self.thread_index.add(known.thread, signals, self.thread_index.vector(signals.terms))
             self._note_title(known.thread, record, known)

@@ -41,8 +41,8 @@ from make_corpus import (  # noqa: E402
     S24F,
     SOHR,
     SOHREN,
-    V,
     Corpus,
+    V,
     paras,
 )
 
