@@ -52,7 +52,7 @@ class Signature:
 
     digest: bytes
     shingles: np.ndarray
-    minhash: MinHash
+    hashvalues: np.ndarray
     numbers: frozenset[str]
 
 
@@ -82,7 +82,9 @@ class DedupeIndex:
     config: DedupeConfig = field(default_factory=DedupeConfig)
 
     def __post_init__(self) -> None:
-        self._template = MinHash(num_perm=self.config.num_perm, hashfunc=_identity)
+        # One MinHash object, reloaded for each text: building one per post costs more than
+        # hashing it (datasketch re-parses the permutations in every constructor).
+        self._minhash = MinHash(num_perm=self.config.num_perm, hashfunc=_identity)
         self.lsh = MinHashLSH(num_perm=self.config.num_perm, params=self.config.bands)
         self.entries: dict[str, _Entry] = {}
         self.exact: dict[bytes, list[str]] = {}
@@ -101,19 +103,16 @@ class DedupeIndex:
         """What the index compares of a matching text; None for a text too short to compare."""
         if not self.eligible(matching):
             return None
-        shingles = np.unique(_shingle_hashes(matching, self.config.shingle))
+        shingles = _unique_sorted(_shingle_hashes(matching, self.config.shingle))
         sample = shingles[shingles % self.config.sample_modulus == 0]
         if not len(sample):
             sample = shingles[:1]
-        minhash = MinHash(
-            num_perm=self.config.num_perm,
-            hashfunc=_identity,
-            permutations=self._template.permutations,
-            scheme=self._template.scheme,
-        )
+        minhash = self._minhash
+        minhash.clear()
         minhash.update_batch(sample.tolist())
         digest = hashlib.blake2b(matching.encode(), digest_size=12).digest()
-        return Signature(digest, shingles, minhash, frozenset(_NUMBER.findall(matching)))
+        numbers = frozenset(_NUMBER.findall(matching))
+        return Signature(digest, shingles, minhash.hashvalues.copy(), numbers)
 
     def find(self, signature: Signature | None, time: float) -> Match | None:
         """The most similar earlier-indexed post within the window, if it is a copy."""
@@ -123,7 +122,7 @@ class DedupeIndex:
             if abs(self.entries[other].time - time) <= self.config.window_seconds:
                 return Match(other, "same text", 1.0)
         best: Match | None = None
-        for other_id in self.lsh.query(signature.minhash):
+        for other_id in self.lsh.query(self._loaded(signature)):
             other = self.entries[other_id]
             if abs(other.time - time) > self.config.window_seconds:
                 continue
@@ -163,9 +162,13 @@ class DedupeIndex:
             post_id, time, self.arrivals, signature.digest, signature.shingles, signature.numbers
         )
         self.exact.setdefault(signature.digest, []).append(post_id)
-        self.lsh.insert(post_id, signature.minhash)
+        self.lsh.insert(post_id, self._loaded(signature))
         heapq.heappush(self._by_time, (time, post_id))
         self._advance(time)
+
+    def _loaded(self, signature: Signature) -> MinHash:
+        self._minhash.hashvalues = signature.hashvalues
+        return self._minhash
 
     def _advance(self, time: float) -> None:
         """Forget posts that fell out of the window behind the newest post time seen."""
@@ -188,6 +191,16 @@ class DedupeIndex:
 
 
 _PRIME = np.uint64(0x100000001B3)
+
+
+def _unique_sorted(values: np.ndarray) -> np.ndarray:
+    values.sort()
+    if len(values) < 2:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def _shingle_hashes(text: str, size: int) -> np.ndarray:

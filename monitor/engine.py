@@ -14,8 +14,8 @@ shares with a thread. Every decision is deterministic for a given input order.
 
 from __future__ import annotations
 
+import bisect
 import heapq
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -31,7 +31,9 @@ from monitor.tokens import event_families, terms
 from monitor.urls import post_id
 
 TITLE_CHARS = 140
-LEAD_TERMS = 30
+ALL_PUBLISHERS = ""
+LEAD_TERMS = 20
+BODY_TERMS = 60
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,10 @@ class Engine:
         self.copies: dict[str, list[str]] = {}  # original id → its copies
         self.embedded: dict[str, list[str]] = {}  # page id → posts embedded in it
         self.waiting: dict[str, set[str]] = {}  # unseen post id → posts that point at it
-        self.marked: dict[str, list[str]] = {}  # thread → its posts that carry a marker
+        # thread → [(time, post id)] of its posts that carry a marker, in time order
+        self.marked: dict[str, list[tuple[float, str]]] = {}
+        # thread → publisher (or ALL_PUBLISHERS) → [(time, post id)] in time order
+        self.timelines: dict[str, dict[str, list[tuple[float, str]]]] = {}
         self.titles: dict[str, tuple[int, float, str]] = {}
         self._by_time: list[tuple[float, str]] = []
         self._work: dict[str, _Work] = {}
@@ -140,20 +145,21 @@ class Engine:
             self._restore_thread(thread_id)
         self.thread_index.add(thread_id, signals, vector)
         known.thread = record["thread_id"] = thread_id
+        self._place_in_timelines(known)
         self._note_title(thread_id, record, known)
         self._dirty_threads.add(thread_id)
         for closed in self.thread_index.take_closed():
             self._dirty_threads.add(closed)
         # A follow-up that arrived before this post may have it as its report.
+        # Marked posts are kept in time order: in the usual case (posts arriving in time
+        # order) none is later than this one and nothing is looked at.
         followers = self.marked.setdefault(thread_id, [])
-        for member in list(followers):
-            other = self.known.get(member)
-            if other is None:
-                followers.remove(member)
-            elif other.time > known.time:
+        later = bisect.bisect_right(followers, (known.time, "\uffff"))
+        for _, member in followers[later:]:
+            if member in self.known:
                 self._relink(member)
         if known.marker:
-            followers.append(known.id)
+            bisect.insort(followers, (known.time, known.id))
         return record
 
     def link(self, record: PostRecord) -> PostRecord:
@@ -188,6 +194,7 @@ class Engine:
                 self.thread_index.forget(record["thread_id"])
                 self.marked.pop(record["thread_id"], None)
                 self.titles.pop(record["thread_id"], None)
+                self.timelines.pop(record["thread_id"], None)
         return records
 
     # -- copies -----------------------------------------------------------------------------
@@ -231,7 +238,7 @@ class Engine:
         )
         # A news report says what it is about in its title and opening; later paragraphs
         # recall earlier events ("... weeks after a roadside bomb on the Inkhil road").
-        body = terms(work.matching)
+        body = terms(work.matching, BODY_TERMS)
         words = body + body[:LEAD_TERMS]
         title = record.get("title")
         if title:
@@ -282,12 +289,6 @@ class Engine:
 
     def _is_specific(self, place: str) -> bool:
         return place in self.gazetteer.places and self.gazetteer.places[place].specific
-
-    def _thread_members(self, thread_id: str) -> Iterable[Known]:
-        thread = self.thread_index.threads.get(thread_id)
-        if thread is None:
-            return []
-        return [self.known[pid] for pid in thread.post_ids if pid in self.known]
 
     def _note_title(self, thread_id: str, record: PostRecord, known: Known) -> None:
         """A thread is titled by its earliest web article's title, else its earliest report's
@@ -370,16 +371,27 @@ class Engine:
     def _latest_before(self, known: Known) -> str | None:
         """The latest earlier post of the same publisher in the thread, else of anyone — as
         the original it copies, when it is a copy."""
-        members = [
-            m
-            for m in self._thread_members(known.thread or "")
-            if m.id != known.id and m.time < known.time and self._root(m.id) != known.id
-        ]
-        same_source = [m for m in members if m.publisher == known.publisher]
-        pool = same_source or members
-        if not pool:
-            return None
-        return self._root(max(pool, key=lambda m: (m.time, m.id)).id)
+        timelines = self.timelines.get(known.thread or "", {})
+        for key in (known.publisher, ALL_PUBLISHERS):
+            found = self._latest_in(timelines.get(key, []), known)
+            if found:
+                return found
+        return None
+
+    def _latest_in(self, timeline: list[tuple[float, str]], known: Known) -> str | None:
+        index = bisect.bisect_left(timeline, (known.time, ""))
+        while index > 0:
+            index -= 1
+            other = timeline[index][1]
+            if other in self.known and other != known.id and self._root(other) != known.id:
+                return self._root(other)
+        return None
+
+    def _place_in_timelines(self, known: Known) -> None:
+        """Keep each thread's posts in time order, overall and per publisher."""
+        timelines = self.timelines.setdefault(known.thread or "", {})
+        for key in (ALL_PUBLISHERS, known.publisher):
+            bisect.insort(timelines.setdefault(key, []), (known.time, known.id))
 
     def _relink(self, post: str) -> None:
         known = self.known.get(post)
@@ -498,7 +510,8 @@ class Engine:
         self.dedupe_index.add(known.id, self.dedupe_index.signature(work.matching), known.time)
         if known.thread:
             if known.marker:
-                self.marked.setdefault(known.thread, []).append(known.id)
+                bisect.insort(self.marked.setdefault(known.thread, []), (known.time, known.id))
+            self._place_in_timelines(known)
             signals = self._signals(record, work)
             self.thread_index.add(known.thread, signals, self.thread_index.vector(signals.terms))
             self._note_title(known.thread, record, known)

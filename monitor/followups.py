@@ -48,29 +48,38 @@ _PRECEDENCE = {"correction": 0, "update": 1, "follow_up": 2}
 
 @dataclass(frozen=True)
 class _Patterns:
-    start: list[tuple[Marker, re.Pattern[str]]]
+    markers: list[Marker]
+    opening: re.Pattern[str] | None  # a start marker opening the post
+    labelled: re.Pattern[str] | None  # a start marker near the opening, followed by ":" or "|"
     anywhere: re.Pattern[str] | None
-    anywhere_markers: list[Marker]
+    anchors: tuple[str, ...]  # the first word of each "anywhere" marker, to skip most texts
 
 
 @lru_cache(maxsize=4)
 def _compiled(markers: tuple[Marker, ...]) -> _Patterns:
-    """Markers as patterns on folded, lower-case text. A "start" marker opens the post
-    (after banners, emoji and hashtags: "#درعا | عاجل | تحديث") or is followed by a colon or
-    bar near the opening ("... تحديث: ..."), never a word met in passing ("تحديث البيانات").
-    The "anywhere" markers are one alternation, so a long article is read once."""
-    start, anywhere, anywhere_markers = [], [], []
-    for marker in markers:
+    """Markers as three patterns on folded, lower-case text, each an alternation read once.
+    A "start" marker opens the post (after banners, emoji and hashtags: "#درعا | عاجل |
+    تحديث") or is followed by a colon or bar near the opening ("... تحديث: ..."), never a
+    word met in passing ("تحديث البيانات"). Longer patterns come first in each alternation."""
+    ordered = sorted(markers, key=lambda marker: -len(marker.pattern))
+    start, anywhere = [], []
+    for index, marker in enumerate(ordered):
         words = r"[\s_]+".join(re.escape(word) for word in fold(marker.pattern).lower().split())
-        if marker.where == "start":
-            opening = rf"^(?:[^\w#]|#\w+|(?:{_BANNER_WORDS})(?!\w))*"
-            pattern = rf"{opening}{words}(?!\w)|^.{{0,{START_CHARS}}}?(?<!\w){words}\s*[:|\-–—]"
-            start.append((marker, re.compile(pattern, re.S)))
-        else:
-            anywhere.append(f"(?P<m{len(anywhere_markers)}>{words})")
-            anywhere_markers.append(marker)
-    combined = re.compile(rf"(?<!\w)(?:{'|'.join(anywhere)})(?!\w)") if anywhere else None
-    return _Patterns(start, combined, anywhere_markers)
+        (start if marker.where == "start" else anywhere).append(f"(?P<m{index}>{words})")
+    return _Patterns(
+        markers=ordered,
+        opening=_alternation(rf"^(?:[^\w#]|#\w+|(?:{_BANNER_WORDS})(?!\w))*(?:{{}})(?!\w)", start),
+        labelled=_alternation(rf"^.{{{{0,{START_CHARS}}}}}?(?<!\w)(?:{{}})\s*[:|\-–—]", start),
+        anywhere=_alternation(r"(?<!\w)(?:{})(?!\w)", anywhere),
+        anchors=tuple({fold(m.pattern).lower().split()[0] for m in ordered if m.where != "start"}),
+    )
+
+
+def _alternation(template: str, branches: list[str]) -> re.Pattern[str] | None:
+    if not branches:
+        return None
+    # Group names repeat across the two start patterns, so each is compiled on its own.
+    return re.compile(template.format("|".join(branches)), re.S)
 
 
 def find_marker(text: str, markers: tuple[Marker, ...] | None = None) -> MarkerHit | None:
@@ -79,10 +88,14 @@ def find_marker(text: str, markers: tuple[Marker, ...] | None = None) -> MarkerH
     folded = fold(text).lower()
     patterns = _compiled(markers or load_markers())
     opening = folded[:START_WINDOW]
-    found = [marker for marker, pattern in patterns.start if pattern.search(opening)]
-    if patterns.anywhere is not None:
+    found = []
+    for pattern, where in ((patterns.opening, opening), (patterns.labelled, opening)):
+        match = pattern.search(where) if pattern is not None else None
+        if match:
+            found.append(patterns.markers[int(match.lastgroup[1:])])
+    if patterns.anywhere is not None and any(anchor in folded for anchor in patterns.anchors):
         for match in patterns.anywhere.finditer(folded):
-            found.append(patterns.anywhere_markers[int(match.lastgroup[1:])])
+            found.append(patterns.markers[int(match.lastgroup[1:])])
     if not found:
         return None
     best = min(found, key=lambda m: (_PRECEDENCE.get(m.link_type, 9), -len(m.pattern)))

@@ -115,20 +115,25 @@ def detect_lang(text: str) -> str | None:
     """'ar' or 'en' by the letters of the text proper (URLs, @handles and hashtags aside);
     None for text without letters. Arabic posts name sources and accounts in Latin letters
     ("عاجل | Daraa 24"), so Arabic wins unless Latin letters outnumber it twice over."""
-    prose = _NOT_PROSE.sub(" ", text)
-    arabic = len(_ARABIC_LETTER.findall(prose))
-    latin = len(_LATIN_LETTER.findall(prose))
+    arabic, latin = _letter_counts(text)
     if not arabic and not latin:
         return None
     return "ar" if arabic * 2 >= latin else "en"
 
 
+def _letter_counts(text: str) -> tuple[int, int]:
+    if "http" in text or "@" in text or "#" in text:
+        text = _NOT_PROSE.sub(" ", text)
+    return len(_ARABIC_LETTER.findall(text)), len(_LATIN_LETTER.findall(text))
+
+
 def _language(text: str, declared: Any) -> str | None:
     """The script of a text long enough to tell beats what a page or source declares: Arabic
     sites post English reports under `<html lang="ar">` and an `ar` source default."""
-    text = text[:600]  # the opening tells the language as well as the whole article
-    if len(_ARABIC_LETTER.findall(text)) + len(_LATIN_LETTER.findall(text)) >= 12:
-        return detect_lang(text)
+    text = text[:300]  # the opening tells the language as well as the whole article
+    arabic, latin = _letter_counts(text)
+    if arabic + latin >= 12:
+        return "ar" if arabic * 2 >= latin else "en"
     if isinstance(declared, str) and declared.strip():
         return declared.strip().replace("_", "-").split("-")[0].lower()
     return detect_lang(text)

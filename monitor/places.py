@@ -84,9 +84,13 @@ class Gazetteer:
         """Ids of the places named, the most often named first (then by first mention)."""
         tokens = matching.split()
         found: dict[str, int] = {}
-        i = 0
-        while i < len(tokens):
-            longest = self.first_words.get(tokens[i], 0)
+        first_words = self.first_words
+        starts = [i for i, token in enumerate(tokens) if token in first_words]
+        covered = -1
+        for i in starts:
+            if i <= covered:
+                continue  # inside a longer name already found
+            longest = first_words[tokens[i]]
             for size in range(min(longest, len(tokens) - i), 0, -1):
                 entries = self.names.get(tuple(tokens[i : i + size]))
                 if not entries:
@@ -95,9 +99,8 @@ class Gazetteer:
                 cue = i == 0 or tokens[i - 1] in PLACE_WORDS
                 for place_id in self._resolve(entries, cue):
                     found[place_id] = found.get(place_id, 0) + 1
-                i += size - 1
+                covered = i + size - 1
                 break
-            i += 1
         order = {place_id: n for n, place_id in enumerate(found)}
         return sorted(found, key=lambda place_id: (-found[place_id], order[place_id]))
 

@@ -145,17 +145,23 @@ def normalize_whitespace(text: str) -> str:
 
 def extract_hashtags(text: str) -> list[str]:
     """Hashtags without '#', in order of first appearance, each once."""
-    return _unique(m.group(1).rstrip("_") or m.group(1) for m in _HASHTAG.finditer(text or ""))
+    if not text or ("#" not in text and "＃" not in text):
+        return []
+    return _unique(m.group(1).rstrip("_") or m.group(1) for m in _HASHTAG.finditer(text))
 
 
 def extract_mentions(text: str) -> list[str]:
     """@handles without '@' (Latin handles, as on X and Telegram), each once."""
-    return _unique(m.group(1) for m in _MENTION.finditer(text or ""))
+    if not text or "@" not in text:
+        return []
+    return _unique(m.group(1) for m in _MENTION.finditer(text))
 
 
 def extract_urls(text: str) -> list[str]:
     """http(s) URLs written in the text, trailing punctuation removed, each once."""
-    return _unique(m.group(0).rstrip(_URL_TRAILING) for m in _URL.finditer(text or ""))
+    if not text or "://" not in text:
+        return []
+    return _unique(m.group(0).rstrip(_URL_TRAILING) for m in _URL.finditer(text))
 
 
 def _unique(values: Iterable[str]) -> list[str]:

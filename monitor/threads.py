@@ -50,9 +50,10 @@ class ThreadConfig:
     concept_weight: float = 0.5
     centroid_terms: int = 200
     # a post is represented by its most telling terms (an article has hundreds)
-    post_terms: int = 60
-    candidate_terms: int = 12
-    max_candidates: int = 10
+    post_terms: int = 40
+    candidate_terms: int = 8
+    max_candidates: int = 6
+    max_postings: int = 30
     # terms in more than this share of posts are too common to find candidates with
     common_share: float = 0.05
     # a thread touched by one of the last `keep_recent` posts to arrive stays open, however
@@ -206,18 +207,19 @@ class ThreadIndex:
         cfg = self.config
         common = max(5.0, cfg.common_share * self.documents)
         # The rarest terms seen before: a word no earlier post used finds no thread.
-        rare = sorted(
-            (t for t in vector if 0 < self.df.get(t, 0) <= common),
-            key=lambda t: (self.df.get(t, 0), t),
-        )[: cfg.candidate_terms]
+        df = self.df
+        rare = sorted((count, t) for t in vector if 0 < (count := df.get(t, 0)) <= common)
         partial: dict[str, float] = {}
-        for term in rare:
+        threads = self.threads
+        for _, term in rare[: cfg.candidate_terms]:
             weight = vector[term]
-            for thread_id in self.postings.get(term, ()):
-                thread = self.threads[thread_id]
-                partial[thread_id] = partial.get(thread_id, 0.0) + weight * thread.centroid.get(
-                    term, 0.0
-                ) / (thread.norm or 1.0)
+            postings = self.postings.get(term, ())
+            if len(postings) > cfg.max_postings:
+                continue  # a term in that many open threads tells none of them apart
+            for thread_id in postings:
+                thread = threads[thread_id]
+                share = weight * thread.centroid.get(term, 0.0) / (thread.norm or 1.0)
+                partial[thread_id] = partial.get(thread_id, 0.0) + share
         for place in post.places:
             for thread_id in self.place_postings.get(place, ()):
                 partial[thread_id] = partial.get(thread_id, 0.0) + cfg.place_match
@@ -241,11 +243,17 @@ class ThreadIndex:
         thread.touched = self.documents
         thread.first = min(thread.first, post.time)
         thread.last = max(thread.last, post.time)
+        # The norm moves with the terms the post adds to: |c + v|² = |c|² + Σ (2·c·v + v²).
+        centroid = thread.centroid
+        squared = thread.norm * thread.norm
         for term, weight in vector.items():
-            thread.centroid[term] = thread.centroid.get(term, 0.0) + weight
-        if len(thread.centroid) > self.config.centroid_terms * 2:
+            old = centroid.get(term, 0.0)
+            centroid[term] = old + weight
+            squared += weight * (2.0 * old + weight)
+        if len(centroid) > self.config.centroid_terms * 2:
             self._trim(thread)
-        thread.norm = math.sqrt(sum(w * w for w in thread.centroid.values()))
+            squared = sum(w * w for w in thread.centroid.values())
+        thread.norm = math.sqrt(squared)
         thread.places.update(post.places)
         thread.main_places = thread.main_families = None
         thread.governorates.update(post.governorates)

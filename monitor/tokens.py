@@ -94,10 +94,13 @@ def _term(word: str) -> tuple[str, str | None]:
     return stemmed, lexicon().get(stemmed)
 
 
-def terms(matching: str) -> list[str]:
-    """Stems of the content words, each followed by its concept (`c:siege`) when it has one."""
+def terms(matching: str, limit: int = 10_000) -> list[str]:
+    """Stems of the content words, each followed by its concept (`c:siege`) when it has one;
+    at most about `limit` of them (an article's opening says what it is about)."""
     out: list[str] = []
     for word in matching.split():
+        if len(out) >= limit:
+            break
         if len(word) < 2 or word.isdigit() or word in ARABIC_STOPWORDS or word in ENGLISH_STOPWORDS:
             continue
         stemmed, concept = _term(word)
