@@ -252,7 +252,8 @@ class ThreadIndex:
             squared += weight * (2.0 * old + weight)
         if len(centroid) > self.config.centroid_terms * 2:
             self._trim(thread)
-            squared = sum(w * w for w in thread.centroid.values())
+            centroid = thread.centroid
+            squared = sum(w * w for w in centroid.values())
         thread.norm = math.sqrt(squared)
         thread.places.update(post.places)
         thread.main_places = thread.main_families = None
@@ -267,7 +268,8 @@ class ThreadIndex:
         common = max(5.0, self.config.common_share * self.documents)
         df = self.df
         for term in vector:
-            if df.get(term, 0) <= common:
+            # a term the trim just dropped from the centroid must not point here either
+            if df.get(term, 0) <= common and term in centroid:
                 self.postings.setdefault(term, set()).add(thread_id)
         for place in post.places:
             self.place_postings.setdefault(place, set()).add(thread_id)
