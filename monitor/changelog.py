@@ -18,6 +18,9 @@ from monitor.storage.base import Store
 
 LOG_NAME = "posts.jsonl"
 THREADS_LOG_NAME = "threads.jsonl"
+RUNS_LOG_NAME = "runs.jsonl"
+# The key that names a record of each kind in its log line.
+KEY_FIELDS = {"post": "id", "thread": "thread_id", "run": "run_id"}
 
 
 class ChangeLog:
@@ -27,7 +30,7 @@ class ChangeLog:
         self.path = path
         self.store = store
         self.kind = kind
-        self.key_field = "id" if kind == "post" else "thread_id"
+        self.key_field = KEY_FIELDS[kind]
         self.position_key = f"changelog_seq:{kind}"
         path.parent.mkdir(parents=True, exist_ok=True)
         last_line = repair_tail(path)

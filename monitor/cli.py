@@ -7,7 +7,8 @@ bad sources file. Problems are one line each on stderr, never a traceback.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
@@ -120,7 +121,8 @@ def crawl(
     if not sources:
         fail(f"{sources_file}: no enabled sources")
     settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
-    reports = run_sources(sources, settings)
+    with hold_lock(data_dir, "crawl"):
+        reports = run_sources(sources, settings, data_dir)
     print_summary(reports)
     sys.exit(EXIT_FAILED if any(r.status == "failed" for r in reports) else EXIT_OK)
 
@@ -169,7 +171,8 @@ def replay(file: BinaryIO, data_dir: Path) -> None:
     from monitor.replay import replay as run_replay
 
     report = ReplayReport()
-    run_replay(read_lines(file, report), data_dir, report)
+    with hold_lock(data_dir, "replay"):
+        run_replay(read_lines(file, report), data_dir, report)
     click.echo(
         f"replayed {report.lines} lines: {report.new} new posts, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.invalid} invalid",
@@ -234,6 +237,22 @@ def eval_command(labelled: Path, mistakes: bool, as_json: bool) -> None:
     if mistakes:
         for mistake in wrong:
             click.echo(json.dumps(mistake, ensure_ascii=False))
+
+
+@contextmanager
+def hold_lock(data_dir: Path, command: str) -> Iterator[None]:
+    """The data dir's lock for the whole command, or a one-line refusal (exit 2)."""
+    from monitor.lock import DataDirBusy, DataDirLock
+
+    lock = DataDirLock(data_dir, command)
+    try:
+        lock.acquire()
+    except DataDirBusy as busy:
+        fail(f"{command}: {busy}")
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def open_existing_store(data_dir: Path) -> Store:

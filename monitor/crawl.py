@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,12 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from monitor import health
 from monitor.failures import describe
+from monitor.session import Session
 from monitor.sources import Source
 from spiders.base import SourceSpider
 from spiders.html import HtmlSpider
@@ -43,13 +47,18 @@ class SourceReport:
     items: int = 0
     new: int = 0
     updated: int = 0
+    duplicates: int = 0
     errors: int = 0
+    not_modified: bool = False
+    interrupted: bool = False
     failure: str | None = None
     messages: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
+        if self.interrupted:
+            return "interrupted"
         if self.failure:
             return "failed"
         if self.errors or self.warnings:
@@ -60,7 +69,8 @@ class SourceReport:
     def from_stats(cls, source: Source, stats: Mapping[str, Any]) -> SourceReport:
         failure = stats.get("monitor/failed")
         finish = stats.get("finish_reason")
-        if not failure and finish not in (None, "finished"):
+        interrupted = finish == "shutdown"
+        if not failure and not interrupted and finish not in (None, "finished"):
             failure = f"crawl ended early ({finish})"
         return cls(
             name=source.name,
@@ -69,7 +79,10 @@ class SourceReport:
             items=stats.get("monitor/items", 0),
             new=stats.get("monitor/store/new", 0),
             updated=stats.get("monitor/store/updated", 0),
+            duplicates=stats.get("monitor/dedupe/copies", 0),
             errors=stats.get("monitor/errors", 0),
+            not_modified=bool(stats.get("monitor/not_modified")),
+            interrupted=interrupted,
             failure=failure,
             messages=list(stats.get("monitor/error_messages") or []),
             warnings=list(stats.get("monitor/warnings") or []),
@@ -91,6 +104,7 @@ def crawl_settings(
         settings.set("USER_AGENT", f"{settings['USER_AGENT']} +{contact}", priority="cmdline")
     if check:
         settings.set("ITEM_PIPELINES", CHECK_PIPELINES, priority="cmdline")
+        settings.set("MONITOR_DATA_DIR", "", priority="cmdline")  # nothing is known, nothing stored
     if data_dir is not None:
         settings.set("MONITOR_DATA_DIR", str(data_dir), priority="cmdline")
     if verbose:
@@ -108,19 +122,69 @@ def crawl_settings(
     return settings
 
 
-def run_sources(sources: Sequence[Source], settings: Settings) -> list[SourceReport]:
-    """Crawl every source once, concurrently, and report on each."""
-    process = CrawlerProcess(settings)
-    crawlers: list[tuple[Source, Crawler]] = []
-    for source in sources:
-        crawler = process.create_crawler(SPIDERS[source.kind])
+class Crawls:
+    """One Scrapy process in which sources are crawled (once each for `crawl`, again and again
+    for `schedule`); every finished crawl of a source is recorded in the data dir as a run."""
+
+    def __init__(self, settings: Settings, data_dir: Path | None = None):
+        self.process = CrawlerProcess(settings)
+        self.session = Session.acquire(data_dir) if data_dir is not None else None
+        self.reports: dict[str, SourceReport] = {}
+        self.running: dict[str, Crawler] = {}
+
+    def state(self, source: Source) -> dict[str, Any]:
+        return self.session.store.get_source_state(source.name) if self.session else {}
+
+    def crawl(self, source: Source) -> Deferred[SourceReport]:
+        """Start crawling a source; the deferred fires with its report when it is done."""
+        state = self.state(source)
+        crawler = self.process.create_crawler(SPIDERS[source.kind])
         crawler.signals.connect(_on_spider_error, signal=signals.spider_error)
-        crawlers.append((source, crawler))
-        process.crawl(crawler, source=source)
-    process.start()
-    return [
-        SourceReport.from_stats(source, crawler.stats.get_stats()) for source, crawler in crawlers
-    ]
+        self.running[source.name] = crawler
+        started = health.now()
+        done = self.process.crawl(crawler, source=source, state=state)
+        done.addBoth(lambda _: self._finished(source, crawler, state, started))
+        return done
+
+    def _finished(
+        self, source: Source, crawler: Crawler, state: dict[str, Any], started: datetime
+    ) -> SourceReport:
+        self.running.pop(source.name, None)
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        report = SourceReport.from_stats(source, stats)
+        self.reports[source.name] = report
+        if self.session is not None:
+            run = health.run_record(source, stats, report.status, started, health.now())
+            if report.status == "interrupted":
+                new_state = {**state, "last_run": run["ended_at"], "last_status": "interrupted"}
+            else:
+                new_state = health.next_state(state, run, source, stats)
+            self.session.record_run(run, new_state)
+        return report
+
+    def start(self, *, stop_after_crawl: bool = True) -> None:
+        """Run the reactor: until every crawl is done, or (schedule) until a signal stops it.
+        SIGTERM or Ctrl-C lets the crawls in flight finish their items, then stops."""
+        self.process.start(stop_after_crawl=stop_after_crawl)
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.release()
+            self.session = None
+
+
+def run_sources(
+    sources: Sequence[Source], settings: Settings, data_dir: Path | None = None
+) -> list[SourceReport]:
+    """Crawl every source once, concurrently, and report on each (in the given order)."""
+    crawls = Crawls(settings, data_dir)
+    try:
+        for source in sources:
+            crawls.crawl(source)
+        crawls.start()
+    finally:
+        crawls.close()
+    return [crawls.reports[source.name] for source in sources if source.name in crawls.reports]
 
 
 def _on_spider_error(failure: Failure, response: Response, spider: SourceSpider) -> None:

@@ -44,7 +44,7 @@ def run_demo(data_dir: Path | None, *, show: int = 8) -> int:
                 "MONITOR_TELEGRAM_EMBED_BASE": server.base_url,
             },
         )
-        reports = run_sources(sources, settings)
+        reports = run_sources(sources, settings, data_dir)
     print_summary(reports)
     store = open_store(data_dir)
     try:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from monitor.changelog import LOG_NAME, THREADS_LOG_NAME, ChangeLog
+from monitor.changelog import LOG_NAME, RUNS_LOG_NAME, THREADS_LOG_NAME, ChangeLog
 from monitor.engine import Engine, EngineConfig
 from monitor.items import PostRecord
 from monitor.storage import SaveResult, Store, open_store
@@ -41,6 +41,7 @@ class Session:
         self.store: Store = open_store(data_dir)
         self.log = ChangeLog(export_dir(data_dir) / LOG_NAME, self.store)
         self.threads_log = ChangeLog(export_dir(data_dir) / THREADS_LOG_NAME, self.store, "thread")
+        self.runs_log = ChangeLog(export_dir(data_dir) / RUNS_LOG_NAME, self.store, "run")
         self._engine: Engine | None = None
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
@@ -50,6 +51,7 @@ class Session:
         # A crash may have left committed revisions that never reached the logs.
         self.log.catch_up()
         self.threads_log.catch_up()
+        self.runs_log.catch_up()
         self.store.commit()
 
     @classmethod
@@ -118,10 +120,17 @@ class Session:
             # lost in a crash; the log must never hold what the store does not.
             return 0
         written = self.log.catch_up()
-        written_threads = self.threads_log.catch_up()
+        written_threads = self.threads_log.catch_up() + self.runs_log.catch_up()
         if written or written_threads:
             self.store.commit()
         return written
+
+    def record_run(self, run: dict, state: dict) -> None:
+        """A finished run of a source and the source's new state, committed and logged."""
+        self.store.add_run(run)
+        self.store.set_source_state(run["source"], state)
+        self.commit()
+        self.export()
 
     def close(self) -> None:
         self.commit()

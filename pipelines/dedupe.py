@@ -10,4 +10,7 @@ class DedupePipeline(SessionPipeline):
     """Exact and near-duplicate matching text within a time window; see monitor.dedupe."""
 
     def process_item(self, item: PostRecord) -> PostRecord:
-        return self.session.engine.dedupe(item)
+        record = self.session.engine.dedupe(item)
+        if record.get("duplicate_of"):
+            self.stats.inc_value("monitor/dedupe/copies")
+        return record

@@ -31,6 +31,8 @@ class NormalizePipeline:
         except InvalidItem as exc:
             self.stats.inc_value("monitor/normalize/invalid")
             raise DropItem(f"{item.get('source')}: {exc}") from None
-        if record["published_at"] is None and record["published_raw"]:
-            self.stats.inc_value("monitor/normalize/unparsed_dates")
+        if record["published_raw"]:
+            self.stats.inc_value("monitor/normalize/dated")
+            if record["published_at"] is None:
+                self.stats.inc_value("monitor/normalize/unparsed_dates")
         return record

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from monitor.items import PostRecord
+from monitor.records import sort_time
 from pipelines.base import SessionPipeline
 
 
@@ -13,4 +14,6 @@ class StorePipeline(SessionPipeline):
     def process_item(self, item: PostRecord) -> PostRecord:
         result = self.session.save_with_updates(item)
         self.stats.inc_value(f"monitor/store/{result.status}")
+        if result.status == "new" and item.get("published_at"):
+            self.stats.max_value("monitor/store/last_new_post_at", sort_time(item))
         return result.record

@@ -34,7 +34,7 @@ class ArticlePages(SourceSpider):
             item = self.raw_item(response, **fields)
             item["lang"] = embed.get("lang") or item.get("lang")
             embed_url = self._telegram_embed_url(embed)
-            if embed_url and not item.get("text"):
+            if embed_url and not item.get("text") and item["url"] not in self.known:
                 request = self.request(
                     embed_url, self.parse_telegram_embed, cb_kwargs={"stub": item}, fallback=item
                 )

@@ -8,8 +8,9 @@ override `post_process(item, response)`, the one hook every item goes through.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import scrapy
@@ -19,6 +20,7 @@ from twisted.python.failure import Failure
 from monitor.dates import to_iso
 from monitor.failures import describe
 from monitor.items import RawItem
+from monitor.known import KnownPosts
 from monitor.sources import Source
 from monitor.urls import is_http_url
 
@@ -26,14 +28,70 @@ MAX_ERROR_MESSAGES = 20
 
 
 class SourceSpider(scrapy.Spider):
-    """Crawls `self.source`; records each error as one line in the crawl stats."""
+    """Crawls `self.source`; records each error as one line in the crawl stats.
 
-    def __init__(self, source: Source, **kwargs: Any):
+    `state` is what earlier runs learned of the source (monitor.health): the entry page's
+    validators for a conditional GET, and whether its history was collected once already.
+    """
+
+    def __init__(self, source: Source, state: Mapping[str, Any] | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.source = source
+        self.state = dict(state or {})
+        self._known: KnownPosts | None = None
+
+    @property
+    def known(self) -> KnownPosts:
+        """The posts the data dir already holds (none in `sources check`)."""
+        if self._known is None:
+            data_dir = self.settings.get("MONITOR_DATA_DIR")
+            self._known = KnownPosts(Path(data_dir) if data_dir else None)
+        return self._known
+
+    def closed(self, reason: str) -> None:
+        if self._known is not None:
+            self._known.close()
 
     async def start(self) -> AsyncIterator[Any]:
-        yield self.request(self.source.url, self.parse, entry=True)
+        request = self.request(self.source.url, self.parse, entry=True)
+        if request is not None:
+            yield self.conditional(request)
+
+    def conditional(self, request: scrapy.Request) -> scrapy.Request:
+        """Ask for the entry page only if it changed since the last complete run."""
+        validators = self.state.get("validators") or {}
+        if validators.get("url") != request.url:
+            return request
+        headers = {}
+        if validators.get("etag"):
+            headers["If-None-Match"] = validators["etag"]
+        if validators.get("last_modified"):
+            headers["If-Modified-Since"] = validators["last_modified"]
+        if not headers:
+            return request
+        meta = {**request.meta, "handle_httpstatus_list": [304]}
+        return request.replace(headers={**request.headers.to_unicode_dict(), **headers}, meta=meta)
+
+    def unchanged(self, response: Response) -> bool:
+        """True for a 304 answer (nothing new: a success); notes a 200's validators."""
+        stats = self.crawler.stats
+        assert stats is not None
+        if response.status == 304:
+            stats.set_value("monitor/not_modified", True)
+            return True
+        if response.meta.get("monitor_entry"):
+            etag = response.headers.get("ETag")
+            modified = response.headers.get("Last-Modified")
+            if etag or modified:
+                stats.set_value(
+                    "monitor/validators",
+                    {
+                        "url": self.source.url,
+                        "etag": etag.decode("latin-1") if etag else None,
+                        "last_modified": modified.decode("latin-1") if modified else None,
+                    },
+                )
+        return False
 
     def request(
         self,

@@ -20,6 +20,8 @@ class HtmlSpider(ArticlePages):
 
     def parse(self, response: Response, page_number: int = 1, **kwargs: Any) -> Iterator[Any]:
         self.count("monitor/pages")
+        if self.unchanged(response):
+            return
         selectors = self.source.selectors
         links = extract_links(response.text, response.url, selectors["links"])
         if not links and page_number == 1:
@@ -29,6 +31,9 @@ class HtmlSpider(ArticlePages):
             )
             return
         for link in links:
+            if link in self.known:
+                self.count("monitor/known_skipped")  # stored by an earlier run
+                continue
             request = self.request(link, self.parse_article)
             if request is not None:
                 yield request

@@ -24,6 +24,8 @@ class RssSpider(ArticlePages, SourceSpider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         self.count("monitor/pages")
+        if self.unchanged(response):
+            return
         headers = {
             key.decode("latin-1"): values[-1].decode("latin-1")
             for key, values in response.headers.items()
@@ -53,6 +55,9 @@ class RssSpider(ArticlePages, SourceSpider):
         for entry in sorted(page.items, key=self.entry_time):
             item = self.raw_item(response, **entry)
             if self.source.full_text and self.source.platform != "x":
+                if item["url"] in self.known:
+                    self.count("monitor/known_skipped")  # its article page was read before
+                    continue
                 request = self.request(
                     item["url"], self.parse_article, cb_kwargs={"entry": item}, fallback=item
                 )

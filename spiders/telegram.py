@@ -20,17 +20,21 @@ class TelegramSpider(SourceSpider):
 
     def parse(self, response: Response, page_number: int = 1, **kwargs: Any) -> Iterator[Any]:
         self.count("monitor/pages")
-        page = parse_channel_page(response.body, response.url)
-        if page.removed or (page_number == 1 and not page.posts):
-            message = f"no posts on the channel page at {response.url} (removed or renamed?)"
-            if page_number == 1:
-                self.error(message, entry=True)
-            else:
-                self.warn(message)
+        if self.unchanged(response):
             return
+        page = parse_channel_page(response.body, response.url)
+        if page.removed or not page.posts:
+            # A removed or renamed channel answers with a page without posts: worth a warning
+            # on every run, not a failure that hides the other sources' results.
+            self.warn(f"no posts on the channel page at {response.url} (removed or renamed?)")
+            return
+        # After the first complete run, page back only until a post collected before.
+        reached_known = self.state.get("backfilled") and any(
+            post["url"] in self.known for post in page.posts
+        )
         for post in page.posts:
             yield from self.emit(self.raw_item(response, **post), response)
-        if page.before and page_number < self.source.max_pages:
+        if page.before and page_number < self.source.max_pages and not reached_known:
             request = self.request(
                 self.page_url(page.before), self.parse, cb_kwargs={"page_number": page_number + 1}
             )

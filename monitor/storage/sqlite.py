@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
+
 from monitor.items import PostRecord, ThreadRecord
 from monitor.records import dump_thread, dumps, loads, merge, same_content, sort_time, utc_iso
 from monitor.storage.base import SaveResult
@@ -39,6 +41,7 @@ CREATE TABLE IF NOT EXISTS threads (
     record BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS source_state (name TEXT PRIMARY KEY, state BLOB NOT NULL);
 """
 
 
@@ -158,6 +161,26 @@ class SQLiteStore:
     def iter_threads(self) -> Iterator[ThreadRecord]:
         for (data,) in self.db.execute("SELECT record FROM threads ORDER BY last_seen, id"):
             yield loads(data)
+
+    def get_source_state(self, name: str) -> dict:
+        row = self.db.execute("SELECT state FROM source_state WHERE name = ?", (name,)).fetchone()
+        return loads(row[0]) if row else {}
+
+    def set_source_state(self, name: str, state: dict) -> None:
+        self._begin()
+        self.db.execute(
+            "INSERT INTO source_state (name, state) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET state = excluded.state",
+            (name, orjson.dumps(state)),
+        )
+
+    def add_run(self, record: dict) -> None:
+        """A run of a source, kept as the `run` kind of revision (runs.jsonl follows them)."""
+        self._begin()
+        self.db.execute(
+            "INSERT INTO revisions (kind, key, revision, record) VALUES ('run', ?, 1, ?)",
+            (record["run_id"], orjson.dumps(record)),
+        )
 
     def latest_sort_time(self) -> str | None:
         row = self.db.execute("SELECT MAX(sort_time) FROM posts").fetchone()
