@@ -118,9 +118,8 @@ def warnings(state: Mapping[str, Any]) -> list[str]:
     found = []
     failures = state.get("consecutive_failures", 0)
     if failures:
-        found.append(
-            f"failed {failures} time{'s' if failures > 1 else ''} in a row: {state.get('last_message')}"
-        )
+        times = "time" if failures == 1 else "times"
+        found.append(f"failed {failures} {times} in a row: {state.get('last_message')}")
     empty = state.get("empty_runs", 0)
     if state.get("ever_yielded") and empty >= EMPTY_RUNS_WARNING:
         found.append(
@@ -130,7 +129,7 @@ def warnings(state: Mapping[str, Any]) -> list[str]:
     dates, unparsed = state.get("last_dates", 0), state.get("last_dates_unparsed", 0)
     if dates and unparsed >= dates:
         found.append(
-            f"no date parsed in the last run ({unparsed} of {dates}): check the date selector or format"
+            f"no date parsed in the last run ({unparsed} of {dates}): check the date format"
         )
     return found
 
