@@ -128,6 +128,41 @@ def crawl(
 
 
 @cli.command()
+@sources_option
+@data_dir_option
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log on stderr.")
+@settings_option
+def schedule(sources_file: Path, data_dir: Path, verbose: bool, overrides: tuple[str, ...]) -> None:
+    """Crawl each enabled source whenever it is due, until stopped (SIGTERM or Ctrl-C)."""
+    from monitor.crawl import crawl_settings
+    from monitor.schedule import Scheduler
+
+    sources = pick_sources(read_sources(sources_file), (), sources_file)
+    if not sources:
+        fail(f"{sources_file}: no enabled sources")
+    settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
+    with hold_lock(data_dir, "schedule"):
+        Scheduler(sources, settings, data_dir, announce=click.echo).run()
+    sys.exit(EXIT_OK)
+
+
+@cli.command()
+@sources_option
+@data_dir_option
+def status(sources_file: Path, data_dir: Path) -> None:
+    """Every source's health: last run, last success, failures in a row, next due, warnings."""
+    from monitor.report import print_status
+
+    sources = read_sources(sources_file)
+    store = open_existing_store(data_dir)
+    try:
+        states = {source.name: store.get_source_state(source.name) for source in sources}
+    finally:
+        store.close()
+    print_status(sources, states)
+
+
+@cli.command()
 @data_dir_option
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), help="Posts snapshot (JSONL)."
@@ -275,6 +310,61 @@ def sources_list(sources_file: Path) -> None:
     from monitor.report import print_sources
 
     print_sources(read_sources(sources_file))
+
+
+@sources.command("validate")
+@sources_option
+def sources_validate(sources_file: Path) -> None:
+    """Check the sources file and list every problem in it (exit 2 if any)."""
+    from monitor.sources_edit import validate_file
+
+    problems = validate_file(sources_file)
+    for problem in problems:
+        click.echo(f"monitor: {sources_file}: {problem}", err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
+    count = len(load_sources(sources_file))
+    click.echo(f"{sources_file}: {count} sources, no problems")
+
+
+@sources.command("add")
+@sources_option
+@click.argument("name")
+@click.option("--kind", required=True, help="rss, telegram or html.")
+@click.option("--url", required=True, help="The feed, the t.me/s/<channel> page, or the listing.")
+@click.option("--platform", help="web, telegram, x or facebook (default: from the kind).")
+@click.option("--every", help='How often to crawl it: "90s", "10m", "2h".')
+@click.option(
+    "--selector",
+    "selector_pairs",
+    multiple=True,
+    metavar="KEY=CSS",
+    help="For html sources: links, next_page, title, body, date, author (repeatable).",
+)
+def sources_add(
+    sources_file: Path,
+    name: str,
+    kind: str,
+    url: str,
+    platform: str | None,
+    every: str | None,
+    selector_pairs: tuple[str, ...],
+) -> None:
+    """Validate a new source and append it to the sources file, keeping its comments."""
+    from monitor.sources_edit import add_source, parse_selector_options
+
+    try:
+        selectors = parse_selector_options(selector_pairs)
+        add_source(
+            sources_file, name, kind, url, platform=platform, every=every, selectors=selectors
+        )
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"monitor: {exc.path}: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as exc:
+        fail(f"{sources_file}: cannot write: {exc.strerror or exc}")
+    click.echo(f"added {name!r} to {sources_file}; try it with: monitor sources check {name}")
 
 
 @sources.command("check")

@@ -13,6 +13,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.http import Response
 from scrapy.settings import Settings
+from scrapy.utils.reactor import install_reactor
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
@@ -127,6 +128,9 @@ class Crawls:
     for `schedule`); every finished crawl of a source is recorded in the data dir as a run."""
 
     def __init__(self, settings: Settings, data_dir: Path | None = None):
+        # The reactor must be the configured one before anything imports it (the scheduler's
+        # timers do, before the first crawler would have installed it).
+        install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
         self.process = CrawlerProcess(settings)
         self.session = Session.acquire(data_dir) if data_dir is not None else None
         self.reports: dict[str, SourceReport] = {}
@@ -143,14 +147,22 @@ class Crawls:
         self.running[source.name] = crawler
         started = health.now()
         done = self.process.crawl(crawler, source=source, state=state)
-        done.addBoth(lambda _: self._finished(source, crawler, state, started))
+        done.addBoth(lambda outcome: self._finished(source, crawler, state, started, outcome))
         return done
 
     def _finished(
-        self, source: Source, crawler: Crawler, state: dict[str, Any], started: datetime
+        self,
+        source: Source,
+        crawler: Crawler,
+        state: dict[str, Any],
+        started: datetime,
+        outcome: object,
     ) -> SourceReport:
         self.running.pop(source.name, None)
-        stats = crawler.stats.get_stats() if crawler.stats else {}
+        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        if isinstance(outcome, Failure) and not stats.get("monitor/failed"):
+            # the crawler could not even start (a bad setting, a spider that failed to open)
+            stats["monitor/failed"] = f"could not crawl: {describe(outcome)}"
         report = SourceReport.from_stats(source, stats)
         self.reports[source.name] = report
         if self.session is not None:
@@ -162,10 +174,13 @@ class Crawls:
             self.session.record_run(run, new_state)
         return report
 
-    def start(self, *, stop_after_crawl: bool = True) -> None:
-        """Run the reactor: until every crawl is done, or (schedule) until a signal stops it.
-        SIGTERM or Ctrl-C lets the crawls in flight finish their items, then stops."""
-        self.process.start(stop_after_crawl=stop_after_crawl)
+    def start(self, *, stop_after_crawl: bool = True, install_signal_handlers: bool = True) -> None:
+        """Run the reactor: until every crawl is done, or (schedule) until it is stopped.
+        With Scrapy's signal handlers, SIGTERM or Ctrl-C lets the crawls in flight finish
+        their items, then stops."""
+        self.process.start(
+            stop_after_crawl=stop_after_crawl, install_signal_handlers=install_signal_handlers
+        )
 
     def close(self) -> None:
         if self.session is not None:

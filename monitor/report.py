@@ -13,7 +13,7 @@ from monitor.crawl import SourceReport
 from monitor.items import PostRecord
 from monitor.sources import Source
 
-STATUS_STYLE = {"ok": "green", "warning": "yellow", "failed": "bold red"}
+STATUS_STYLE = {"ok": "green", "warning": "yellow", "failed": "bold red", "interrupted": "yellow"}
 
 
 def console() -> Console:
@@ -148,3 +148,59 @@ def print_scores(name: str, scores: object) -> None:
         f"  follow-ups  P {s['followup_precision']:.3f}  R {s['followup_recall']:.3f}  "
         f"({s['followup_pairs']} gold pairs; link type right on {s['link_type_accuracy']:.0%})"
     )
+
+
+def print_status(sources: Sequence[Source], states: dict[str, dict]) -> None:
+    """One row a source, then each warning as a line on stderr."""
+    from monitor.health import warnings
+
+    table = Table(title="source health", title_justify="left")
+    for column in (
+        "source",
+        "kind",
+        "last run",
+        "status",
+        "last success",
+        "new",
+        "failures",
+        "next due",
+        "interval",
+    ):
+        table.add_column(column, justify="right" if column in ("new", "failures") else "left")
+    problems = []
+    for source in sources:
+        state = states.get(source.name) or {}
+        found = warnings(state)
+        problems += [f"{source.name}: {w}" for w in found]
+        status = state.get("last_status", "never run")
+        if not source.enabled:
+            status += " (disabled)"
+        style = STATUS_STYLE.get(state.get("last_status", ""), "dim")
+        if found:
+            style = "yellow" if style == "green" else style
+        table.add_row(
+            source.name,
+            source.kind,
+            _short_time(state.get("last_run")),
+            f"[{style}]{status}[/]",
+            _short_time(state.get("last_success")),
+            str(state.get("last_new_posts", "")),
+            str(state.get("consecutive_failures", 0)),
+            _short_time(state.get("next_due")) or "now",
+            _interval(state.get("interval") or source.every_seconds),
+        )
+    console().print(table)
+    for problem in problems:
+        click.echo(f"monitor: warning: {problem}", err=True)
+
+
+def _short_time(value: str | None) -> str:
+    return value[:16].replace("T", " ") if value else ""
+
+
+def _interval(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.1f}h"

@@ -121,15 +121,18 @@ def _new_table(
     label = f"source {name!r}"
     problems: list[str] = []
     table = tomlkit.table()
-    for key, value in (("name", name), ("kind", kind), ("url", url)):
-        table.add(key, _string(value))
-    for key, value in (("platform", platform), ("every", every)):
-        if value is not None:
-            table.add(key, _string(value))
+    fields: list[tuple[str, object]] = [("name", name), ("kind", kind), ("url", url)]
+    fields += [
+        (key, value)
+        for key, value in (("platform", platform), ("every", every))
+        if value is not None
+    ]
     for key, value in (extra or {}).items():
         if key in _ARGUMENT_KEYS:
             problems.append(f"{label}: field {key!r}: give it as its own option, not in extra")
-            continue
+        else:
+            fields.append((key, value))
+    for key, value in fields:
         try:
             table.add(key, _string(value) if isinstance(value, str) else tomlkit.item(value))
         except (TypeError, ValueError):  # tomlkit's ConvertError is both
