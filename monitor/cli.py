@@ -6,6 +6,7 @@ bad sources file. Problems are one line each on stderr, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -121,8 +122,10 @@ def crawl(
     if not sources:
         fail(f"{sources_file}: no enabled sources")
     settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
+    from monitor.progress import on_terminal
+
     with hold_lock(data_dir, "crawl"):
-        reports = run_sources(sources, settings, data_dir)
+        reports = run_sources(sources, settings, data_dir, progress=on_terminal() and not verbose)
     print_summary(reports)
     sys.exit(EXIT_FAILED if any(r.status == "failed" for r in reports) else EXIT_OK)
 
@@ -202,12 +205,19 @@ def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: st
 @data_dir_option
 def replay(file: BinaryIO, data_dir: Path) -> None:
     """Run raw items or exported records (JSONL; - for stdin) through the pipelines."""
+    from monitor.progress import replay_progress
     from monitor.replay import ReplayReport, read_lines
     from monitor.replay import replay as run_replay
 
     report = ReplayReport()
-    with hold_lock(data_dir, "replay"):
-        run_replay(read_lines(file, report), data_dir, report)
+    total = _size(file)
+    with hold_lock(data_dir, "replay"), replay_progress(total) as show:
+        run_replay(
+            read_lines(file, report),
+            data_dir,
+            report,
+            progress=lambda r: show(_position(file), r.posts),
+        )
     click.echo(
         f"replayed {report.lines} lines: {report.new} new posts, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.invalid} invalid",
@@ -272,6 +282,20 @@ def eval_command(labelled: Path, mistakes: bool, as_json: bool) -> None:
     if mistakes:
         for mistake in wrong:
             click.echo(json.dumps(mistake, ensure_ascii=False))
+
+
+def _size(handle: BinaryIO) -> int | None:
+    try:
+        return os.fstat(handle.fileno()).st_size or None
+    except (OSError, ValueError):
+        return None
+
+
+def _position(handle: BinaryIO) -> int:
+    try:
+        return handle.tell()
+    except (OSError, ValueError):
+        return 0
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from monitor import health
 from monitor.failures import describe
+from monitor.progress import CrawlProgress
 from monitor.session import Session
 from monitor.sources import Source
 from spiders.base import SourceSpider
@@ -127,7 +128,7 @@ class Crawls:
     """One Scrapy process in which sources are crawled (once each for `crawl`, again and again
     for `schedule`); every finished crawl of a source is recorded in the data dir as a run."""
 
-    def __init__(self, settings: Settings, data_dir: Path | None = None):
+    def __init__(self, settings: Settings, data_dir: Path | None = None, *, progress: bool = False):
         # The reactor must be the configured one before anything imports it (the scheduler's
         # timers do, before the first crawler would have installed it).
         install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
@@ -135,6 +136,8 @@ class Crawls:
         self.session = Session.acquire(data_dir) if data_dir is not None else None
         self.reports: dict[str, SourceReport] = {}
         self.running: dict[str, Crawler] = {}
+        self.finished_stats: dict[str, dict[str, Any]] = {}
+        self.progress = CrawlProgress(self._live_stats) if progress else None
 
     def state(self, source: Source) -> dict[str, Any]:
         return self.session.store.get_source_state(source.name) if self.session else {}
@@ -160,6 +163,7 @@ class Crawls:
     ) -> SourceReport:
         self.running.pop(source.name, None)
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        self.finished_stats[source.name] = stats
         if isinstance(outcome, Failure) and not stats.get("monitor/failed"):
             # the crawler could not even start (a bad setting, a spider that failed to open)
             stats["monitor/failed"] = f"could not crawl: {describe(outcome)}"
@@ -178,9 +182,25 @@ class Crawls:
         """Run the reactor: until every crawl is done, or (schedule) until it is stopped.
         With Scrapy's signal handlers, SIGTERM or Ctrl-C lets the crawls in flight finish
         their items, then stops."""
-        self.process.start(
-            stop_after_crawl=stop_after_crawl, install_signal_handlers=install_signal_handlers
-        )
+        from twisted.internet import reactor, task
+
+        if self.session is not None:
+            reactor.callWhenRunning(task.LoopingCall(self.session.tick).start, 1.0, False)
+        if self.progress is not None:
+            refresh = task.LoopingCall(self.progress.refresh)
+            reactor.callWhenRunning(self.progress.start)
+            reactor.callWhenRunning(refresh.start, 0.5)
+        try:
+            self.process.start(
+                stop_after_crawl=stop_after_crawl, install_signal_handlers=install_signal_handlers
+            )
+        finally:
+            if self.progress is not None:
+                self.progress.stop()
+
+    def _live_stats(self) -> dict[str, dict[str, Any]]:
+        live = {name: c.stats.get_stats() for name, c in self.running.items() if c.stats}
+        return {**self.finished_stats, **live}
 
     def close(self) -> None:
         if self.session is not None:
@@ -189,10 +209,14 @@ class Crawls:
 
 
 def run_sources(
-    sources: Sequence[Source], settings: Settings, data_dir: Path | None = None
+    sources: Sequence[Source],
+    settings: Settings,
+    data_dir: Path | None = None,
+    *,
+    progress: bool = False,
 ) -> list[SourceReport]:
     """Crawl every source once, concurrently, and report on each (in the given order)."""
-    crawls = Crawls(settings, data_dir)
+    crawls = Crawls(settings, data_dir, progress=progress)
     try:
         for source in sources:
             crawls.crawl(source)

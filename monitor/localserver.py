@@ -4,13 +4,17 @@ URL → file: `/a/b` serves `a/b`, `a/b.html` or `a/b.xml`; a path ending in `/`
 `index.html`; a query string is part of the name after `@` (`/s/daraa24?before=5` serves
 `s/daraa24@before=5.html`). `{{BASE}}` in a text file becomes the server's base URL. A sidecar
 `<file>.headers` holds response headers (`Content-Type: ...`) and optionally `Status: 404`.
+Like a real site, it sends an `ETag` and a `Last-Modified` and answers a conditional GET for
+an unchanged file with 304. `requests` lists (path, status) of every request served.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 from email.parser import HeaderParser
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -32,7 +36,8 @@ class CaptureServer:
 
     def __init__(self, root: Path, port: int = 0):
         self.root = root.resolve()
-        handler = type("Handler", (_Handler,), {"server_root": self.root})
+        self.requests: list[tuple[str, int]] = []
+        handler = type("Handler", (_Handler,), {"server_root": self.root, "log": self.requests})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         handler.base_url = self.base_url
@@ -83,6 +88,7 @@ def with_base(body: bytes, base_url: str) -> bytes:
 class _Handler(BaseHTTPRequestHandler):
     server_root: Path
     base_url: str
+    log: list[tuple[str, int]]
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
@@ -97,9 +103,16 @@ class _Handler(BaseHTTPRequestHandler):
         body = path.read_bytes()
         if content_type.startswith(TEXT_TYPES):
             body = with_base(body, self.base_url)
+        if status == 200:
+            headers.setdefault("ETag", '"' + hashlib.sha1(body).hexdigest()[:16] + '"')
+            headers.setdefault("Last-Modified", formatdate(path.stat().st_mtime, usegmt=True))
+            if self.headers.get("If-None-Match") == headers["ETag"]:
+                self._send(304, {"ETag": headers["ETag"]}, b"")
+                return
         self._send(status, headers, body)
 
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.log.append((self.path, status))
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)

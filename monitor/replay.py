@@ -109,7 +109,7 @@ def replay(
                 report.updated += 1
             else:
                 report.unchanged += 1
-            if progress and report.posts % 1000 == 0:
+            if progress and report.posts % 200 == 0:
                 progress(report)
     finally:
         session.release()

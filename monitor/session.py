@@ -105,6 +105,13 @@ class Session:
             self.commit()
         return result
 
+    def tick(self) -> None:
+        """Commit and export what waits when the batch is old enough, even if no record comes
+        to trigger it (a crawl waiting on a slow page must not hold collected posts back)."""
+        if self._pending and time.monotonic() - self._last_commit >= self.batch_seconds:
+            self.commit()
+            self.export()
+
     def commit(self) -> None:
         if self._engine is not None:
             for thread in self._engine.take_threads():

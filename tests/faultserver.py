@@ -9,6 +9,9 @@ Routes (all on 127.0.0.1):
   /hang               accepts, then never answers
   /reset              closes the connection without a response
   /file/<path>        a file under tests/data with Content-Type from its extension
+  /corpus/<path>      a file of tests/data/feedparser-tests, sent with the HTTP headers its
+                      opening comment names (`Header: Content-type: text/xml`)
+  /raw/<path>         a file under tests/data with no Content-Type header at all
   /robots.txt         disallows /private/
 Each request is recorded in `requests` as (method, path, time).
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import socket
 import struct
 import threading
@@ -25,7 +29,38 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
+CORPUS = DATA / "feedparser-tests"
 CONTENT_TYPES = {".xml": "application/rss+xml", ".html": "text/html", ".json": "application/json"}
+# Files without a Content-type line are served as a plain file server would serve them.
+CORPUS_CONTENT_TYPES = {".xml": "application/xml", ".json": "application/json"}
+_CORPUS_HEADER = re.compile(rb"^Header:[ \t]+([^:\r\n]+):[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
+
+
+def corpus_headers(body: bytes) -> dict[str, str]:
+    """The HTTP headers a feedparser corpus file asks to be served with: the `Header:` lines
+    of its opening comment (a blank value is a header sent blank)."""
+    start = body.find(b"<!--")
+    end = body.find(b"-->", start)
+    if start < 0 or end < 0 or start > 200:
+        return {}
+    headers: dict[str, str] = {}
+    for name, value in _CORPUS_HEADER.findall(body[start:end]):
+        headers[name.decode("latin-1").strip()] = value.decode("latin-1")
+    return headers
+
+
+def corpus_content_type(path: Path, headers: dict[str, str]) -> str:
+    for name, value in headers.items():
+        if name.lower() == "content-type":
+            return value
+    return CORPUS_CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+
+
+class _Server(ThreadingHTTPServer):
+    # Hundreds of crawlers connect at once; the default backlog of 5 would drop their SYNs
+    # and stall each for seconds of TCP retransmission.
+    request_queue_size = 1024
+    daemon_threads = True
 
 
 class FaultServer:
@@ -34,8 +69,7 @@ class FaultServer:
         self.counters: dict[str, int] = {}
         self.lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"owner": self})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", 0), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.release = threading.Event()
 
@@ -106,6 +140,33 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_body(
             200, file.read_bytes(), CONTENT_TYPES.get(file.suffix, "application/octet-stream")
         )
+
+    def route_corpus(self, *path: str) -> None:
+        file = (CORPUS / "/".join(path)).resolve()
+        if not file.is_relative_to(CORPUS) or not file.is_file():
+            self.send_body(404, b"not found", "text/plain")
+            return
+        body = file.read_bytes()
+        headers = corpus_headers(body)
+        self.send_response(200)
+        self.send_header("Content-Type", corpus_content_type(file, headers))
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            if name.lower() not in ("content-type", "content-length"):
+                self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def route_raw(self, *path: str) -> None:
+        file = (DATA / "/".join(path)).resolve()
+        if not file.is_relative_to(DATA) or not file.is_file():
+            self.send_body(404, b"not found", "text/plain")
+            return
+        body = file.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def route_big(self, megabytes: str) -> None:
         size = int(megabytes) * 1024 * 1024
