@@ -12,6 +12,7 @@ import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 from pathlib import Path
 from typing import ClassVar
 
@@ -254,7 +255,7 @@ def test_schedule_runs_sources_when_due_and_stops_cleanly(tmp_path):
     for name in {r["source"] for r in records}:
         mine = sorted((r for r in records if r["source"] == name), key=lambda r: r["started_at"])
         # never two crawls of one source at once
-        assert all(a["ended_at"] <= b["started_at"] for a, b in zip(mine, mine[1:], strict=False))
+        assert all(a["ended_at"] <= b["started_at"] for a, b in pairwise(mine))
     assert len(latest_by_id(read_jsonl(data / "export" / "posts.jsonl"))) == 45
 
 
