@@ -133,6 +133,7 @@ class Crawls:
         # timers do, before the first crawler would have installed it).
         install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
         self.process = CrawlerProcess(settings)
+        _twisted_log_to_logging_only()
         self.session = Session.acquire(data_dir) if data_dir is not None else None
         self.reports: dict[str, SourceReport] = {}
         self.running: dict[str, Crawler] = {}
@@ -206,6 +207,17 @@ class Crawls:
         if self.session is not None:
             self.session.release()
             self.session = None
+
+
+def _twisted_log_to_logging_only() -> None:
+    """Twisted prints critical events (a Scrapy race when hundreds of crawlers close together
+    raises AlreadyCalledError "while handling timed call") straight to stderr until someone
+    begins its logging: begin it with no target of its own, so they reach only Scrapy's log
+    (through the observer Scrapy installs), never the operator's terminal as a traceback."""
+    from twisted.logger import globalLogBeginner
+
+    if globalLogBeginner._temporaryObserver is not None:  # not begun yet in this process
+        globalLogBeginner.beginLoggingTo([], discardBuffer=True, redirectStandardIO=False)
 
 
 def run_sources(

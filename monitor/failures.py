@@ -37,6 +37,9 @@ def describe(failure: Failure | BaseException, url: str | None = None) -> str:
         return f"response too large (over the size limit){where}"
     if isinstance(exc, IgnoreRequest):
         reason = str(exc) or "request dropped"
+        if "DOWNLOAD_MAXSIZE" in reason:
+            # Scrapy's words for a compressed body that inflates past the limit (a gzip bomb)
+            return f"response too large (over the size limit once decompressed){where}"
         return f"{_one_line(reason)}{where}"
     return f"{type(exc).__name__}: {_one_line(str(exc))}{where}"
 

@@ -22,6 +22,10 @@ _LATIN_LETTER = re.compile(r"[A-Za-z]")
 _NOT_PROSE = re.compile(r"https?://\S+|[@#]\w+")
 
 
+# No news post is this long; a longer one is a broken page or an attack, cut to size.
+MAX_TEXT_CHARS = 100_000
+
+
 class InvalidItem(ValueError):
     """A raw item that cannot become a post (missing url, not http(s), ...)."""
 
@@ -81,9 +85,11 @@ def plain_text(value: Any) -> str:
     """Text as published, without markup: HTML in a raw item is turned into plain text."""
     if value is None:
         return ""
-    text = str(value)
+    text = str(value)[:MAX_TEXT_CHARS]
     if _MARKUP.search(text):
-        return html_to_text(text)
+        # Tags in a text that came as plain text (a literal "<b>", a quoted script): its line
+        # breaks are real, not source formatting that HTML would fold into spaces.
+        return html_to_text(text.replace("\n", "<br>\n"))
     return text.strip()
 
 

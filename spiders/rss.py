@@ -39,11 +39,14 @@ class RssSpider(ArticlePages, SourceSpider):
             timezone=self.source.timezone,
         )
         if not page.items:
-            reason = page.problem or "no entries"
-            if page.is_feed and not page.problem:
-                self.warn(f"feed has no entries at {response.url}")
-            else:
+            if not page.is_feed:
+                reason = page.problem or "no feed found"
                 self.error(f"not a readable feed ({reason}) at {response.url}", entry=True)
+            elif page.skipped:
+                self.warn(f"{page.skipped} entries but none with an http(s) link at {response.url}")
+            else:
+                problem = f" ({page.problem})" if page.problem else ""
+                self.warn(f"feed has no entries{problem} at {response.url}")
             return
         if page.problem:
             self.count("monitor/rss/malformed")
