@@ -7,9 +7,6 @@ stays byte for byte, and the file is replaced atomically only once the result va
 
 from __future__ import annotations
 
-import os
-import secrets
-import stat
 import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -18,6 +15,7 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import String, Table
 
+from monitor.atomic import atomic_file
 from monitor.sources import SELECTOR_KEYS, ConfigError, load_sources, parse_sources
 
 HEADER = (
@@ -194,22 +192,5 @@ def _problems(base: str, text: str) -> list[str]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Replace the file (a symlink's target) by way of a temp file beside it, keeping its mode."""
-    target = Path(os.path.realpath(path))
-    try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = None  # a new file: 0o666 less the umask, as os.open gives it
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as handle:
+        handle.write(data)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor import sources_edit
+from monitor import atomic, sources_edit
 from monitor.sources import ConfigError, load_sources
 from monitor.sources_edit import EXISTING, add_source, parse_selector_options, validate_file
 
@@ -229,7 +229,7 @@ def test_a_crash_before_the_rename_leaves_the_old_file_and_no_temp_file(repo_cop
         assert Path(src).read_bytes().startswith(original)  # the whole new file, beside it
         raise OSError("disk gone")
 
-    monkeypatch.setattr(sources_edit.os, "replace", crash)
+    monkeypatch.setattr(atomic.os, "replace", crash)
     with pytest.raises(OSError, match="disk gone"):
         add_source(repo_copy, "new", "telegram", "https://t.me/s/new")
     [(src, dst)] = renames
