@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor import atomic, sources_edit
+from monitor import atomic
 from monitor.sources import ConfigError, load_sources
 from monitor.sources_edit import EXISTING, add_source, parse_selector_options, validate_file
 
