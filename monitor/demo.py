@@ -19,7 +19,7 @@ def run_demo(data_dir: Path | None, *, show: int = 8) -> int:
     """Serve the captures, crawl them into `data_dir` (a fresh temp dir by default), print
     what was collected; returns the exit status."""
     from monitor.crawl import crawl_settings, run_sources
-    from monitor.report import console, print_posts, print_summary
+    from monitor.report import console, print_posts, print_summary, print_threads
     from monitor.sources import load_sources
     from monitor.storage import open_store
 
@@ -54,9 +54,13 @@ def run_demo(data_dir: Path | None, *, show: int = 8) -> int:
             f"change log in {data_dir / 'export' / 'posts.jsonl'}\n"
         )
         print_posts(store.iter_posts(), show)
+        threads = sorted(store.iter_threads(), key=lambda t: -t["post_count"])
+        out.print()
+        print_threads(threads[:show])
     finally:
         store.close()
     out.print(
-        f"\nNext: `monitor --help`, or `monitor export --data-dir {data_dir} --out posts.jsonl`"
+        f"\nNext: `monitor thread <thread> --data-dir {data_dir}` for a story's timeline, "
+        "`monitor --help` for the rest"
     )
     return 1 if any(r.status == "failed" for r in reports) else 0
