@@ -28,7 +28,7 @@ from monitor.places import Gazetteer, load_gazetteer
 from monitor.storage import Store
 from monitor.threads import PostSignals, Thread, ThreadConfig, ThreadIndex
 from monitor.tokens import event_families, terms
-from monitor.urls import post_id
+from monitor.urls import canonical_url, post_id
 
 TITLE_CHARS = 140
 ALL_PUBLISHERS = ""
@@ -533,8 +533,6 @@ def engine_text(record: PostRecord) -> str:
 
 def _post_links(record: PostRecord) -> list[str]:
     """Links that may point at another post (canonical URLs)."""
-    from monitor.urls import canonical_url
-
     links = []
     for link in record.get("links") or []:
         try:

@@ -11,7 +11,6 @@ from typing import IO, Any
 
 import orjson
 
-from monitor.dates import to_iso
 from monitor.items import RawItem
 from monitor.normalize import InvalidItem, normalize
 from monitor.session import Session
@@ -126,7 +125,3 @@ def _collected(raw: RawItem) -> datetime:
         except ValueError:
             pass
     return datetime.now(UTC)
-
-
-def now_iso() -> str:
-    return to_iso(datetime.now(UTC))

@@ -66,9 +66,16 @@ def demo_server() -> Iterator[CaptureServer]:
         yield server
 
 
+def write_demo_sources(path: Path, base_url: str, *, defaults: str = "") -> Path:
+    """The demo's sources.toml pointing at a capture server, with extra [defaults] lines."""
+    text = with_base((DEMO / "sources.toml").read_bytes(), base_url).decode()
+    if defaults:
+        text = text.replace("[defaults]", f"[defaults]\n{defaults}")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def demo_sources(tmp_path: Path, demo_server: CaptureServer) -> Path:
     """The demo's sources.toml pointing at the running capture server."""
-    path = tmp_path / "sources.toml"
-    path.write_bytes(with_base((DEMO / "sources.toml").read_bytes(), demo_server.base_url))
-    return path
+    return write_demo_sources(tmp_path / "sources.toml", demo_server.base_url)

@@ -11,8 +11,8 @@ from pathlib import Path
 import orjson
 
 from benchmarks.stream import Stream
-from monitor.localserver import CaptureServer, with_base
-from tests.conftest import DEMO, FAST, monitor_command, run_monitor
+from monitor.localserver import CaptureServer
+from tests.conftest import DEMO, FAST, monitor_command, run_monitor, write_demo_sources
 
 LOGS = ("posts.jsonl", "threads.jsonl", "runs.jsonl")
 
@@ -77,7 +77,7 @@ def test_replay_killed_at_any_moment(tmp_path):
 def test_crawl_killed_at_any_moment(tmp_path):
     with CaptureServer(DEMO / "site") as server:
         sources = tmp_path / "sources.toml"
-        sources.write_bytes(with_base((DEMO / "sources.toml").read_bytes(), server.base_url))
+        write_demo_sources(sources, server.base_url)
         data = tmp_path / "data"
         command = [
             *monitor_command(),

@@ -9,7 +9,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.conftest import DEMO, FAST, ROOT, latest_by_id, read_jsonl, run_monitor
+from tests.conftest import (
+    DEMO,
+    FAST,
+    ROOT,
+    latest_by_id,
+    read_jsonl,
+    run_monitor,
+    write_demo_sources,
+)
 
 SCHEMA = json.loads((ROOT / "monitor/schema/post.schema.json").read_text(encoding="utf-8"))
 THREAD_SCHEMA = json.loads((ROOT / "monitor/schema/thread.schema.json").read_text(encoding="utf-8"))
@@ -30,12 +38,12 @@ def moment(iso: str) -> datetime:
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """One crawl of the demo site, then a second one of the unchanged site."""
-    from monitor.localserver import CaptureServer, with_base
+    from monitor.localserver import CaptureServer
 
     tmp = tmp_path_factory.mktemp("crawl")
     with CaptureServer(DEMO / "site") as server:
         sources = tmp / "sources.toml"
-        sources.write_bytes(with_base((DEMO / "sources.toml").read_bytes(), server.base_url))
+        write_demo_sources(sources, server.base_url)
         embed = ("-s", f"MONITOR_TELEGRAM_EMBED_BASE={server.base_url}")
         data = tmp / "data"
         first = run_monitor(

@@ -19,17 +19,18 @@ from typing import ClassVar
 import pytest
 
 from monitor.health import adapt_interval
-from monitor.localserver import CaptureServer, with_base
+from monitor.localserver import CaptureServer
 from monitor.lock import DataDirLock
-from tests.conftest import DEMO, FAST, ROOT, latest_by_id, monitor_command, read_jsonl, run_monitor
-
-
-def demo_sources(path: Path, base: str, *, only: tuple[str, ...] = (), extra: str = "") -> Path:
-    text = with_base((DEMO / "sources.toml").read_bytes(), base).decode()
-    if extra:
-        text = text.replace("[defaults]", f"[defaults]\n{extra}")
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.conftest import (
+    DEMO,
+    FAST,
+    ROOT,
+    latest_by_id,
+    monitor_command,
+    read_jsonl,
+    run_monitor,
+    write_demo_sources,
+)
 
 
 def crawl(sources: Path, data: Path, base: str, *names: str) -> subprocess.CompletedProcess[str]:
@@ -53,7 +54,7 @@ def runs(data: Path) -> list[dict]:
 
 def test_a_second_crawl_is_incremental(tmp_path):
     with CaptureServer(DEMO / "site") as server:
-        sources = demo_sources(tmp_path / "sources.toml", server.base_url)
+        sources = write_demo_sources(tmp_path / "sources.toml", server.base_url)
         data = tmp_path / "data"
         assert crawl(sources, data, server.base_url).returncode == 0
         first = len(server.requests)
@@ -81,7 +82,7 @@ def test_a_second_crawl_is_incremental(tmp_path):
 
 def test_runs_are_recorded_for_downstream_tools_and_status(tmp_path):
     with CaptureServer(DEMO / "site") as server:
-        sources = demo_sources(tmp_path / "sources.toml", server.base_url)
+        sources = write_demo_sources(tmp_path / "sources.toml", server.base_url)
         data = tmp_path / "data"
         crawl(sources, data, server.base_url)
     records = runs(data)
@@ -219,7 +220,9 @@ def test_one_run_at_a_time(tmp_path):
 
 def test_schedule_runs_sources_when_due_and_stops_cleanly(tmp_path):
     with CaptureServer(DEMO / "site") as server:
-        sources = demo_sources(tmp_path / "sources.toml", server.base_url, extra='every = "2s"')
+        sources = write_demo_sources(
+            tmp_path / "sources.toml", server.base_url, defaults='every = "2s"'
+        )
         data = tmp_path / "data"
         process = subprocess.Popen(
             [
@@ -344,7 +347,7 @@ def _run_in_terminal(command: list[str]) -> str:
 
 def test_progress_on_a_terminal_only(tmp_path):
     with CaptureServer(DEMO / "site") as server:
-        sources = demo_sources(tmp_path / "sources.toml", server.base_url)
+        sources = write_demo_sources(tmp_path / "sources.toml", server.base_url)
         command = [
             *monitor_command(),
             "crawl",
