@@ -2,9 +2,14 @@
 
 A copy (a cross-post to X, a forward, a website repost with a credit line added) is kept as a
 record of its own, with `duplicate_of` = the earliest post carrying that content. Candidates
-come from MinHash LSH (datasketch) over character shingles of the matching text, within a
-time window; each is then checked on the shingles themselves, because an LSH threshold is a
-probability, not a guarantee (FACTS.md: at 0.8 only half the true pairs came back).
+come from MinHash LSH over character shingles of the matching text, within a time window;
+each is then checked on the shingles themselves, because an LSH threshold is a probability,
+not a guarantee (FACTS.md: at 0.8 only half the true pairs came back).
+
+datasketch computes the MinHash. The bands are indexed here: datasketch's `MinHashLSH` slices,
+byte-swaps and stores each of the 32 bands through its storage layer, which cost ≈ 120 µs a
+post — a third of the engine's whole budget — where one numpy expression gives all 32 band
+keys and one dict holds them (`tests/test_dedupe.py` checks both find the same candidates).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 _NUMBER = re.compile(r"\d+")
 
@@ -47,12 +52,12 @@ class DedupeConfig:
 
 @dataclass(frozen=True)
 class Signature:
-    """A matching text's digest, its shingles (hashed, sorted), their MinHash, and the
-    figures in the text. An indexed post keeps all but the MinHash: 4 bytes a shingle."""
+    """A matching text's digest, its shingles (hashed, sorted), the LSH band keys of their
+    MinHash, and the figures in the text: 4 bytes a shingle and 8 a band."""
 
     digest: bytes
     shingles: np.ndarray
-    hashvalues: np.ndarray
+    band_keys: np.ndarray
     numbers: frozenset[str]
 
 
@@ -63,6 +68,7 @@ class _Entry:
     arrival: int
     digest: bytes
     shingles: np.ndarray
+    band_keys: np.ndarray
     numbers: frozenset[str]
 
 
@@ -85,7 +91,7 @@ class DedupeIndex:
         # One MinHash object, reloaded for each text: building one per post costs more than
         # hashing it (datasketch re-parses the permutations in every constructor).
         self._minhash = MinHash(num_perm=self.config.num_perm, hashfunc=_identity)
-        self.lsh = MinHashLSH(num_perm=self.config.num_perm, params=self.config.bands)
+        self.bands = BandIndex(*self.config.bands)
         self.entries: dict[str, _Entry] = {}
         self.exact: dict[bytes, list[str]] = {}
         self._by_time: list[tuple[float, str]] = []
@@ -112,7 +118,7 @@ class DedupeIndex:
         minhash.update_batch(sample.tolist())
         digest = hashlib.blake2b(matching.encode(), digest_size=12).digest()
         numbers = frozenset(_NUMBER.findall(matching))
-        return Signature(digest, shingles, minhash.hashvalues.copy(), numbers)
+        return Signature(digest, shingles, self.bands.keys(minhash.hashvalues), numbers)
 
     def find(self, signature: Signature | None, time: float) -> Match | None:
         """The most similar earlier-indexed post within the window, if it is a copy."""
@@ -122,7 +128,7 @@ class DedupeIndex:
             if abs(self.entries[other].time - time) <= self.config.window_seconds:
                 return Match(other, "same text", 1.0)
         best: Match | None = None
-        for other_id in self.lsh.query(self._loaded(signature)):
+        for other_id in self.bands.query(signature.band_keys):
             other = self.entries[other_id]
             if abs(other.time - time) > self.config.window_seconds:
                 continue
@@ -139,7 +145,7 @@ class DedupeIndex:
 
     def _compare(self, shingles: np.ndarray, other: _Entry) -> Match | None:
         theirs = other.shingles
-        shared = len(np.intersect1d(shingles, theirs, assume_unique=True))
+        shared = _shared(shingles, theirs)
         if not shared:
             return None
         smaller, larger = sorted((len(shingles), len(theirs)))
@@ -159,16 +165,18 @@ class DedupeIndex:
             return
         self.arrivals += 1
         self.entries[post_id] = _Entry(
-            post_id, time, self.arrivals, signature.digest, signature.shingles, signature.numbers
+            post_id,
+            time,
+            self.arrivals,
+            signature.digest,
+            signature.shingles,
+            signature.band_keys,
+            signature.numbers,
         )
         self.exact.setdefault(signature.digest, []).append(post_id)
-        self.lsh.insert(post_id, self._loaded(signature))
+        self.bands.insert(post_id, signature.band_keys)
         heapq.heappush(self._by_time, (time, post_id))
         self._advance(time)
-
-    def _loaded(self, signature: Signature) -> MinHash:
-        self._minhash.hashvalues = signature.hashvalues
-        return self._minhash
 
     def _advance(self, time: float) -> None:
         """Forget posts that fell out of the window behind the newest post time seen."""
@@ -183,14 +191,84 @@ class DedupeIndex:
 
     def _forget(self, post_id: str) -> None:
         entry = self.entries.pop(post_id)
-        self.lsh.remove(post_id)
+        self.bands.remove(post_id, entry.band_keys)
         ids = self.exact[entry.digest]
         ids.remove(post_id)
         if not ids:
             del self.exact[entry.digest]
 
 
-_PRIME = np.uint64(0x100000001B3)
+class BandIndex:
+    """MinHash LSH buckets: posts whose MinHashes agree on all `rows` values of any one of
+    `bands` bands are candidates, exactly as in datasketch's `MinHashLSH(params=(bands,
+    rows))`. A band is keyed by one 64-bit number mixed from its values (a collision of two
+    different bands costs a wasted check, never a missed pair)."""
+
+    def __init__(self, bands: int, rows: int):
+        self.bands, self.rows = bands, rows
+        mixer = np.random.default_rng(20231219)
+        self._multipliers = mixer.integers(1, 2**63, size=(1, rows), dtype=np.uint64) | 1
+        self._salts = mixer.integers(0, 2**63, size=bands, dtype=np.uint64)
+        # band key → the post in that bucket, or a list when several share it (most buckets
+        # hold one post, and a str costs less memory than a list per bucket)
+        self.table: dict[int, str | list[str]] = {}
+
+    def keys(self, hashvalues: np.ndarray) -> np.ndarray:
+        """The band keys of a MinHash's hash values."""
+        used = hashvalues[: self.bands * self.rows].astype(np.uint64, copy=False)
+        rows = used.reshape(self.bands, self.rows) * self._multipliers
+        return rows.sum(axis=1, dtype=np.uint64) ^ self._salts
+
+    def query(self, keys: np.ndarray) -> set[str]:
+        found: set[str] = set()
+        get = self.table.get
+        for key in keys.tolist():
+            bucket = get(key)
+            if bucket is None:
+                continue
+            if bucket.__class__ is str:
+                found.add(bucket)
+            else:
+                found.update(bucket)
+        return found
+
+    def insert(self, post_id: str, keys: np.ndarray) -> None:
+        table = self.table
+        for key in keys.tolist():
+            bucket = table.get(key)
+            if bucket is None:
+                table[key] = post_id
+            elif bucket.__class__ is str:
+                table[key] = [bucket, post_id]
+            else:
+                bucket.append(post_id)
+
+    def remove(self, post_id: str, keys: np.ndarray) -> None:
+        table = self.table
+        for key in keys.tolist():
+            bucket = table.get(key)
+            if bucket is None:
+                continue
+            if bucket.__class__ is str:
+                if bucket == post_id:
+                    del table[key]
+            elif post_id in bucket:
+                bucket.remove(post_id)
+                if len(bucket) == 1:
+                    table[key] = bucket[0]
+
+
+def _shared(mine: np.ndarray, theirs: np.ndarray) -> int:
+    """How many values two sorted arrays of unique values have in common."""
+    if not len(mine) or not len(theirs):
+        return 0
+    at = np.searchsorted(theirs, mine)
+    at[at == len(theirs)] = 0
+    return int(np.count_nonzero(theirs[at] == mine))
+
+
+_PRIME = np.uint32(0x01000193)
+_MIX = np.uint32(0x85EBCA6B)
 
 
 def _unique_sorted(values: np.ndarray) -> np.ndarray:
@@ -205,17 +283,21 @@ def _unique_sorted(values: np.ndarray) -> np.ndarray:
 
 def _shingle_hashes(text: str, size: int) -> np.ndarray:
     """32-bit hashes of every `size`-character shingle of ` text `: a polynomial
-    rolling hash over code points, in numpy (a Python loop over 2,000 shingles of an article
-    costs more than the rest of the engine)."""
-    codes = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    hash over code points, wrapping in 32 bits, in numpy (a Python loop over 2,000 shingles
+    of an article costs more than the rest of the engine)."""
+    codes = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)
     count = len(codes) - size + 1
     if count <= 0:
         return np.zeros(0, dtype=np.uint32)
-    hashes = np.zeros(count, dtype=np.uint64)
-    for offset in range(size):
-        hashes = hashes * _PRIME + codes[offset : offset + count]
-    hashes ^= hashes >> np.uint64(29)
-    return (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    hashes = codes[:count].copy()
+    for offset in range(1, size):
+        hashes *= _PRIME
+        hashes += codes[offset : offset + count]
+    # spread the low bits, which the sample (hash % modulus) looks at
+    hashes ^= hashes >> np.uint32(15)
+    hashes *= _MIX
+    hashes ^= hashes >> np.uint32(13)
+    return hashes
 
 
 def _identity(value: int) -> int:

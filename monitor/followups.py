@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from monitor.matching import BANNERS, fold
+from monitor.matching import folded as folded_lower
 
 MARKERS_FILE = Path(__file__).parent / "data" / "followup_markers.tsv"
 # How far into a post a "start" marker followed by ":" or "|" may stand, and how much of the
@@ -85,7 +86,7 @@ def _alternation(template: str, branches: list[str]) -> re.Pattern[str] | None:
 def find_marker(text: str, markers: tuple[Marker, ...] | None = None) -> MarkerHit | None:
     """The follow-up marker a post carries, if any: of those found, a correction before an
     update before a follow-up, then the longest."""
-    folded = fold(text).lower()
+    folded = folded_lower(text)
     patterns = _compiled(markers or load_markers())
     opening = folded[:START_WINDOW]
     found = []

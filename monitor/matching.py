@@ -48,36 +48,27 @@ OUTLETS = (
 ENGINE_TEXT_CHARS = 1000
 
 _DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ٲ": "ا",
-        "ٳ": "ا",
-        "ى": "ي",
-        "ئ": "ي",
-        "ی": "ي",
-        "ة": "ه",
-        "ؤ": "و",
-        "ۀ": "ه",
-        "ک": "ك",
-        **{chr(0x0660 + d): str(d) for d in range(10)},
-        **{chr(0x06F0 + d): str(d) for d in range(10)},
-        "٫": ".",
-        "٬": ",",
-        "،": " ",
-        "؛": " ",
-        "؟": " ",
-    }
+# (letter, its folded form): no folded form is itself folded, so the order does not matter.
+_FOLD = (
+    *((letter, "ا") for letter in "أإآٱٲٳ"),
+    *((letter, "ي") for letter in "ىئی"),
+    ("ة", "ه"),
+    ("ۀ", "ه"),
+    ("ؤ", "و"),
+    ("ک", "ك"),
+    *((chr(0x0660 + d), str(d)) for d in range(10)),
+    *((chr(0x06F0 + d), str(d)) for d in range(10)),
+    ("٫", "."),
+    ("٬", ","),
+    ("،", " "),
+    ("؛", " "),
+    ("؟", " "),
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+|\S+\.(?:com|net|org)/\S*", re.I)
 _MENTION = re.compile(r"@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
 # Anything that is not a letter, a digit or a space: punctuation, emoji, symbols.
 _NOT_WORD = re.compile(r"[^\w\s]|_")
-_SPACES = re.compile(r"\s+")
 
 
 def _outlet_pattern() -> re.Pattern[str]:
@@ -98,13 +89,26 @@ _BANNER = re.compile(rf"^\s*(?:(?:{'|'.join(BANNERS)})\s*[|:：\-–—]+\s*)+",
 
 def fold(text: str) -> str:
     """Letters only folded: diacritics and tatweel gone, alef/hamza, ى, ة and digits unified."""
-    return _DIACRITICS.sub("", text).translate(_FOLD)
+    text = _DIACRITICS.sub("", text)
+    # A chain of `in` and `replace` runs at C speed; `str.translate` with a table looks up
+    # every character in a dict and cost half of all the matching work.
+    for letter, folded in _FOLD:
+        if letter in text:
+            text = text.replace(letter, folded)
+    return text
+
+
+@lru_cache(maxsize=4096)
+def folded(text: str) -> str:
+    """`fold(text).lower()`, kept for the next caller: the matching text and the follow-up
+    markers of a post both start from it."""
+    return fold(text).lower()
 
 
 @lru_cache(maxsize=4096)
 def matching_text(text: str) -> str:
     """The text as the engine compares it (see the module docstring)."""
-    text = fold(text).lower()
+    text = folded(text)
     if "/" in text or "www." in text:
         text = _URL.sub(" ", text)
     if "@" in text:
@@ -116,8 +120,7 @@ def matching_text(text: str) -> str:
     if "#" in text:
         text = _HASHTAG.sub(lambda m: m.group(1).replace("_", " "), text)
     text = _BANNER.sub("", _strip_leading_symbols(text))
-    text = _NOT_WORD.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
 def _strip_leading_symbols(text: str) -> str:

@@ -17,8 +17,11 @@ from monitor.text import extract_hashtags, extract_mentions, extract_urls, html_
 from monitor.urls import canonical_url, is_http_url, post_id, x_status_id
 
 _MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|/[a-zA-Z]|!--)")
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+# Letters are counted by what is left when everything else is removed: runs of non-letters go
+# in one step, where finding each letter would make a list of them.
+_NOT_ARABIC_LETTERS = re.compile(r"[^\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]+")
+_NOT_LATIN_LETTERS = re.compile(r"[^A-Za-z]+")
 _NOT_PROSE = re.compile(r"https?://\S+|[@#]\w+")
 
 
@@ -98,7 +101,9 @@ def published_at(raw: str | None, *, url: str, timezone: str, now: datetime) -> 
     millisecond, which beats a date-only embed ("December 19, 2023") or a missing date."""
     parsed = parse_date(raw, timezone=timezone, now=now) if raw else None
     status_id = x_status_id(url) if url.startswith("https://x.com/") else None
-    if status_id is not None and (parsed is None or is_date_only(raw or "")):
+    # (a date with a time of day other than midnight is not a date alone: no second parse)
+    date_only = parsed is not None and not parsed.hour + parsed.minute + parsed.second
+    if status_id is not None and (parsed is None or (date_only and is_date_only(raw or ""))):
         try:
             return to_iso(x_status_time(status_id).astimezone(ZoneInfo(timezone)))
         except ValueError:
@@ -130,7 +135,7 @@ def detect_lang(text: str) -> str | None:
 def _letter_counts(text: str) -> tuple[int, int]:
     if "http" in text or "@" in text or "#" in text:
         text = _NOT_PROSE.sub(" ", text)
-    return len(_ARABIC_LETTER.findall(text)), len(_LATIN_LETTER.findall(text))
+    return len(_NOT_ARABIC_LETTERS.sub("", text)), len(_NOT_LATIN_LETTERS.sub("", text))
 
 
 def _language(text: str, declared: Any) -> str | None:

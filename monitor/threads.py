@@ -18,6 +18,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice, repeat
+from operator import add, mul, neg
 
 from monitor.places import WITHIN
 
@@ -48,6 +50,7 @@ class ThreadConfig:
     event_conflict: float = 0.25
     same_source_marker: float = 0.10
     concept_weight: float = 0.5
+    # trimmed back to this many when it reaches three times as many (a trim sorts them all)
     centroid_terms: int = 200
     # a post is represented by its most telling terms (an article has hundreds)
     post_terms: int = 40
@@ -74,6 +77,13 @@ class PostSignals:
     hashtags: list[str]
     families: list[str] = field(default_factory=list)
     has_marker: bool = False
+    # worked out once here, used against every candidate thread
+    named_places: frozenset[str] = field(init=False)
+    towns: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.named_places = frozenset(p for p in self.places[:4] if not p.startswith(WITHIN))
+        self.towns = frozenset(_towns(self.places))
 
 
 @dataclass
@@ -94,6 +104,7 @@ class Thread:
     closed: bool = False
     # derived from the counters, worked out when first needed after a change
     main_places: set[str] | None = None
+    main_towns: set[str] = field(default_factory=set)
     main_families: set[str] | None = None
 
 
@@ -113,7 +124,8 @@ class ThreadIndex:
         self.df: Counter[str] = Counter()
         self.documents = 0
         self.postings: dict[str, set[str]] = {}
-        self.place_postings: dict[str, set[str]] = {}
+        # place → open threads naming it, the most recently joined last
+        self.place_postings: dict[str, dict[str, None]] = {}
         self.clock = float("-inf")
         self._by_last: list[tuple[float, str]] = []
         self.closed_since_last_call: list[str] = []
@@ -125,19 +137,24 @@ class ThreadIndex:
 
     def vector(self, terms: list[str]) -> dict[str, float]:
         """Sublinear TF-IDF over the post's terms, its `post_terms` heaviest, unit length."""
-        df = self.df
+        df = self.df.get
         scale = self.documents + 1
         log = math.log
         concept_weight = self.config.concept_weight
-        weights = {}
+        weighted = []
         for term, count in Counter(terms).items():
-            weight = (1.0 + log(count)) * (log(scale / (df.get(term, 0) + 1)) + 1.0)
-            weights[term] = weight * concept_weight if term.startswith("c:") else weight
-        if len(weights) > self.config.post_terms:
-            top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))
-            weights = dict(top[: self.config.post_terms])
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {term: w / norm for term, w in weights.items()}
+            weight = log(scale / (df(term, 0) + 1)) + 1.0
+            if count > 1:
+                weight *= 1.0 + log(count)
+            if term.startswith("c:"):
+                weight *= concept_weight
+            weighted.append((-weight, term))
+        if len(weighted) > self.config.post_terms:
+            # heaviest first, ties by term: the same post gives the same vector
+            weighted.sort()
+            del weighted[self.config.post_terms :]
+        norm = math.sqrt(sum([w * w for w, _ in weighted])) or 1.0
+        return {term: -w / norm for w, term in weighted}
 
     def choose(self, post: PostSignals, vector: dict[str, float]) -> Decision | None:
         """The best open thread for the post, if one scores above the join threshold."""
@@ -153,8 +170,8 @@ class ThreadIndex:
         gap = abs(post.time - thread.last) if not thread.first <= post.time <= thread.last else 0.0
         if gap > cfg.quiet_seconds:
             return 0.0
-        centroid = thread.centroid
-        cosine = sum([w * centroid.get(t, 0.0) for t, w in vector.items()]) / (thread.norm or 1.0)
+        shared = map(thread.centroid.get, vector, repeat(0.0))
+        cosine = sum(map(mul, vector.values(), shared)) / (thread.norm or 1.0)
         score = cosine + self._place_score(post, thread) + self._event_score(post, thread)
         if post.has_marker and post.source in thread.source_last:
             score += cfg.same_source_marker
@@ -168,18 +185,12 @@ class ThreadIndex:
         matches the town itself, or another landmark there, at half strength."""
         cfg = self.config
         if post.places and thread.places:
-            main = self._main_places(thread)
-            shared = main.intersection(post.places[:4])
-            if any(not place.startswith(WITHIN) for place in shared):
+            if not self._main_places(thread).isdisjoint(post.named_places):
                 return cfg.place_match
-            if _towns(main) & _towns(post.places):
+            if not thread.main_towns.isdisjoint(post.towns):
                 return cfg.place_match / 2
             return -cfg.place_conflict
-        if (
-            post.governorates
-            and thread.governorates
-            and set(post.governorates) & set(thread.governorates)
-        ):
+        if thread.governorates and not thread.governorates.keys().isdisjoint(post.governorates):
             return cfg.governorate_match
         return 0.0
 
@@ -199,6 +210,7 @@ class ThreadIndex:
         """The places a thread is about, not every town an article mentions in passing."""
         if thread.main_places is None:
             thread.main_places = _main(thread.places)
+            thread.main_towns = _towns(thread.main_places)
         return thread.main_places
 
     def _candidates(self, post: PostSignals, vector: dict[str, float]) -> list[str]:
@@ -207,24 +219,26 @@ class ThreadIndex:
         cfg = self.config
         common = max(5.0, cfg.common_share * self.documents)
         # The rarest terms seen before: a word no earlier post used finds no thread.
-        df = self.df
-        rare = sorted((count, t) for t in vector if 0 < (count := df.get(t, 0)) <= common)
+        counts = map(self.df.get, vector, repeat(0))
+        rare = sorted([(n, t) for n, t in zip(counts, vector, strict=True) if 0 < n <= common])
         partial: dict[str, float] = {}
         threads = self.threads
         for _, term in rare[: cfg.candidate_terms]:
-            weight = vector[term]
             postings = self.postings.get(term, ())
             if len(postings) > cfg.max_postings:
                 continue  # a term in that many open threads tells none of them apart
+            weight = vector[term]
             for thread_id in postings:
                 thread = threads[thread_id]
                 share = weight * thread.centroid.get(term, 0.0) / (thread.norm or 1.0)
                 partial[thread_id] = partial.get(thread_id, 0.0) + share
         for place in post.places:
-            for thread_id in self.place_postings.get(place, ()):
+            # A town has many threads in a week; those with the latest posts come first.
+            recent = self.place_postings.get(place, {})
+            for thread_id in islice(reversed(recent), cfg.max_candidates):
                 partial[thread_id] = partial.get(thread_id, 0.0) + cfg.place_match
-        ranked = sorted(partial.items(), key=lambda item: (-item[1], item[0]))
-        return [tid for tid, _ in ranked[: cfg.max_candidates] if not self.threads[tid].closed]
+        ranked = sorted(zip(map(neg, partial.values()), partial, strict=True))
+        return [tid for _, tid in ranked[: cfg.max_candidates] if not threads[tid].closed]
 
     # -- changes ----------------------------------------------------------------------------
 
@@ -243,14 +257,14 @@ class ThreadIndex:
         thread.touched = self.documents
         thread.first = min(thread.first, post.time)
         thread.last = max(thread.last, post.time)
-        # The norm moves with the terms the post adds to: |c + v|² = |c|² + Σ (2·c·v + v²).
+        # The norm moves with the post's (unit) vector: |c + v|² = |c|² + 2·c·v + 1. Both
+        # the dot product and the update run at C speed through `map`.
         centroid = thread.centroid
-        squared = thread.norm * thread.norm
-        for term, weight in vector.items():
-            old = centroid.get(term, 0.0)
-            centroid[term] = old + weight
-            squared += weight * (2.0 * old + weight)
-        if len(centroid) > self.config.centroid_terms * 2:
+        before = list(map(centroid.get, vector, repeat(0.0)))
+        dot = sum(map(mul, vector.values(), before))
+        squared = thread.norm * thread.norm + 2.0 * dot + (1.0 if vector else 0.0)
+        centroid.update(zip(vector, map(add, vector.values(), before), strict=True))
+        if len(centroid) > self.config.centroid_terms * 3:
             self._trim(thread)
             centroid = thread.centroid
             squared = sum(w * w for w in centroid.values())
@@ -272,17 +286,19 @@ class ThreadIndex:
             if df.get(term, 0) <= common and term in centroid:
                 self.postings.setdefault(term, set()).add(thread_id)
         for place in post.places:
-            self.place_postings.setdefault(place, set()).add(thread_id)
-        self.df.update(set(vector))
+            recent = self.place_postings.setdefault(place, {})
+            recent.pop(thread_id, None)
+            recent[thread_id] = None
+        self.df.update(vector.keys())
         heapq.heappush(self._by_last, (thread.last, thread_id))
         self._advance(post.time)
         return thread
 
     def _trim(self, thread: Thread) -> None:
-        keep = sorted(thread.centroid.items(), key=lambda item: (-item[1], item[0]))
+        keep = sorted([(-weight, term) for term, weight in thread.centroid.items()])
         dropped = keep[self.config.centroid_terms :]
-        thread.centroid = dict(keep[: self.config.centroid_terms])
-        for term, _ in dropped:
+        thread.centroid = {term: -weight for weight, term in keep[: self.config.centroid_terms]}
+        for _, term in dropped:
             postings = self.postings.get(term)
             if postings is not None:
                 postings.discard(thread.id)
@@ -311,9 +327,7 @@ class ThreadIndex:
                 if not postings:
                     del self.postings[term]
         for place in thread.places:
-            postings = self.place_postings.get(place)
-            if postings is not None:
-                postings.discard(thread.id)
+            self.place_postings.get(place, {}).pop(thread.id, None)
         self.closed_since_last_call.append(thread.id)
 
     def _reopen(self, thread: Thread) -> None:
@@ -321,7 +335,7 @@ class ThreadIndex:
         for term in thread.centroid:
             self.postings.setdefault(term, set()).add(thread.id)
         for place in thread.places:
-            self.place_postings.setdefault(place, set()).add(thread.id)
+            self.place_postings.setdefault(place, {})[thread.id] = None
 
     def take_closed(self) -> list[str]:
         closed, self.closed_since_last_call = self.closed_since_last_call, []

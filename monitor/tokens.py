@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import re
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 
 from monitor.matching import fold
@@ -88,23 +89,35 @@ def event_families(post_terms: list[str]) -> list[str]:
     return list(dict.fromkeys(table[t] for t in post_terms if t in table))
 
 
-@lru_cache(maxsize=131072)
-def _term(word: str) -> tuple[str, str | None]:
+def _word_terms(word: str) -> tuple[str, ...]:
+    """What one word of matching text adds: nothing (a stop word, a number), its stem, or
+    its stem and its concept."""
+    if len(word) < 2 or word.isdigit() or word in ARABIC_STOPWORDS or word in ENGLISH_STOPWORDS:
+        return ()
     stemmed = stem(word)
-    return stemmed, lexicon().get(stemmed)
+    concept = lexicon().get(stemmed)
+    return (stemmed, "c:" + concept) if concept else (stemmed,)
+
+
+class _WordTerms(dict[str, tuple[str, ...]]):
+    """Word → its terms, worked out once per word: a post's words are then looked up by
+    `map` at C speed, where a Python loop over them cost more than the rest of the
+    thread stage. Cleared when it grows past `LIMIT` words, so memory stays bounded."""
+
+    LIMIT = 300_000
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[word] = _word_terms(word)
+        return value
+
+
+_WORD_TERMS = _WordTerms()
 
 
 def terms(matching: str, limit: int = 10_000) -> list[str]:
     """Stems of the content words, each followed by its concept (`c:siege`) when it has one;
-    at most about `limit` of them (an article's opening says what it is about)."""
-    out: list[str] = []
-    for word in matching.split():
-        if len(out) >= limit:
-            break
-        if len(word) < 2 or word.isdigit() or word in ARABIC_STOPWORDS or word in ENGLISH_STOPWORDS:
-            continue
-        stemmed, concept = _term(word)
-        out.append(stemmed)
-        if concept:
-            out.append("c:" + concept)
-    return out
+    at most `limit` of them (an article's opening says what it is about)."""
+    found = chain.from_iterable(map(_WORD_TERMS.__getitem__, matching.split()))
+    return list(islice(found, limit))

@@ -75,9 +75,20 @@ _X_I_STATUS = re.compile(r"^/i/(?:web/)?status/(?P<id>\d{1,20})(?:/|$)")
 _TG_POST = re.compile(r"^/(?:s/)?(?P<channel>[A-Za-z][A-Za-z0-9_]{3,31})/(?P<id>\d+)/?$")
 
 
+# A plain ASCII link (host, a path of letters, digits, "_" and "/"), as Telegram posts and
+# X statuses are written: its host and path need no quoting or cleaning to be read.
+_PLAIN_LINK = re.compile(r"https?://([A-Za-z0-9.-]+)(/[A-Za-z0-9_/]*)(?:[?#][!-~]*)?", re.ASCII)
+
+
 def canonical_url(url: str) -> str:
     """The one URL under which a post is known (see the module docstring)."""
-    url = safe_url_string(url.strip())
+    url = url.strip()
+    plain = _PLAIN_LINK.fullmatch(url)
+    if plain:
+        post = _social_post_url(plain[1].lower(), plain[2])
+        if post:
+            return post
+    url = safe_url_string(url)
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if host in X_HOSTS or host.startswith("nitter."):
@@ -89,6 +100,20 @@ def canonical_url(url: str) -> str:
         if tg_url:
             return tg_url
     return _canonical_web_url(parts, x_host=host in X_HOSTS)
+
+
+def _social_post_url(host: str, path: str) -> str | None:
+    """The canonical URL of a Telegram post or X status from a link's host and path."""
+    if host in TELEGRAM_HOSTS:
+        match = _TG_POST.match(path)
+        return f"https://t.me/{match['channel']}/{match['id']}" if match else None
+    if host in X_HOSTS or host.startswith("nitter."):
+        match = _X_STATUS.match(path)
+        if match:
+            return f"https://x.com/{match['handle']}/status/{match['id']}"
+        match = _X_I_STATUS.match(path)
+        return f"https://x.com/i/status/{match['id']}" if match else None
+    return None
 
 
 def x_status_url(url: str) -> str | None:
@@ -159,4 +184,7 @@ def is_http_url(url: str | None) -> bool:
     """Only http(s) URLs are ever followed (never file:, ftp:, data: or javascript:)."""
     if not url:
         return False
-    return urlsplit(url.strip()).scheme.lower() in ("http", "https")
+    url = url.strip()
+    if url[:6].lower().startswith(("http:", "https:")) and "[" not in url:
+        return True  # what urlsplit would say, without splitting (an IPv6 host needs it)
+    return urlsplit(url).scheme.lower() in ("http", "https")

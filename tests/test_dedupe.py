@@ -1,0 +1,92 @@
+"""The copy index: its LSH bands find what datasketch's MinHashLSH finds, on real Arabic."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import orjson
+from datasketch import MinHash, MinHashLSH
+
+from monitor.dedupe import DedupeConfig, DedupeIndex, _shared
+from monitor.matching import matching_text
+
+STORIES = Path(__file__).parent / "data" / "stories"
+
+
+def _texts() -> list[str]:
+    texts = []
+    for name in ("corpus.jsonl", "dev.jsonl", "holdout.jsonl"):
+        for line in (STORIES / name).read_bytes().splitlines():
+            text = matching_text(orjson.loads(line).get("text") or "")
+            if DedupeIndex().eligible(text):
+                texts.append(text)
+    return texts
+
+
+def _edited(text: str, rng: random.Random) -> str:
+    """A light edit: a word dropped, one repeated, a credit added, as reposts do."""
+    words = text.split()
+    del words[rng.randrange(len(words))]
+    spot = rng.randrange(len(words))
+    words.insert(spot, words[spot])
+    return " ".join(words) + " المصدر درعا"
+
+
+def test_bands_find_the_candidates_datasketch_finds():
+    index = DedupeIndex()
+    config = index.config
+    lsh = MinHashLSH(num_perm=config.num_perm, params=config.bands)
+    rng = random.Random(7)
+    texts = _texts()
+    texts += [_edited(text, rng) for text in texts[::3]]
+    assert len(texts) > 400
+    for number, text in enumerate(texts):
+        signature = index.signature(text)
+        assert signature is not None
+        # the same MinHash, rebuilt for datasketch's own index
+        shingles = signature.shingles
+        sample = shingles[shingles % config.sample_modulus == 0]
+        minhash = MinHash(num_perm=config.num_perm, hashfunc=int)
+        minhash.update_batch((sample if len(sample) else shingles[:1]).tolist())
+        key = f"p{number}"
+        assert index.bands.query(signature.band_keys) == set(lsh.query(minhash))
+        index.bands.insert(key, signature.band_keys)
+        lsh.insert(key, minhash)
+    # and after half the posts leave the window
+    for number, text in enumerate(texts[: len(texts) // 2]):
+        signature = index.signature(text)
+        index.bands.remove(f"p{number}", signature.band_keys)
+        lsh.remove(f"p{number}")
+    for text in texts:
+        signature = index.signature(text)
+        shingles = signature.shingles
+        sample = shingles[shingles % config.sample_modulus == 0]
+        minhash = MinHash(num_perm=config.num_perm, hashfunc=int)
+        minhash.update_batch((sample if len(sample) else shingles[:1]).tolist())
+        assert index.bands.query(signature.band_keys) == set(lsh.query(minhash))
+
+
+def test_light_edits_of_arabic_reports_are_found_as_copies():
+    rng = random.Random(11)
+    index = DedupeIndex(DedupeConfig())
+    texts = []  # the corpus's reports, without its own copies of them
+    for text in _texts():
+        if index.find(index.signature(text), time=0.0) is None and len(text) >= 80:
+            index.add(f"p{len(texts)}", index.signature(text), time=0.0)
+            texts.append(text)
+    assert len(texts) >= 150
+    found = 0
+    for number, text in enumerate(texts):
+        match = index.find(index.signature(_edited(text, rng)), time=0.0)
+        found += match is not None and match.original == f"p{number}"
+    assert found >= 0.95 * len(texts)
+
+
+def test_shared_counts_common_values():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        a = np.unique(rng.integers(0, 500, size=rng.integers(0, 60)).astype(np.uint32))
+        b = np.unique(rng.integers(0, 500, size=rng.integers(0, 60)).astype(np.uint32))
+        assert _shared(a, b) == len(np.intersect1d(a, b, assume_unique=True))
