@@ -90,7 +90,9 @@ class DedupeIndex:
     def __post_init__(self) -> None:
         # One MinHash object, reloaded for each text: building one per post costs more than
         # hashing it (datasketch re-parses the permutations in every constructor).
-        self._minhash = MinHash(num_perm=self.config.num_perm, hashfunc=_identity)
+        # Shingles are hashed once, when they are made: MinHash takes the values as they are
+        # (`int` is the cheapest identity for datasketch to call on each of them).
+        self._minhash = MinHash(num_perm=self.config.num_perm, hashfunc=int)
         self.bands = BandIndex(*self.config.bands)
         self.entries: dict[str, _Entry] = {}
         self.exact: dict[bytes, list[str]] = {}
@@ -298,8 +300,3 @@ def _shingle_hashes(text: str, size: int) -> np.ndarray:
     hashes *= _MIX
     hashes ^= hashes >> np.uint32(13)
     return hashes
-
-
-def _identity(value: int) -> int:
-    # Shingles are hashed once, when they are made; MinHash then only permutes the values.
-    return value

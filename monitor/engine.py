@@ -23,7 +23,7 @@ from monitor import SCHEMA_VERSION
 from monitor.dedupe import DedupeConfig, DedupeIndex, Signature
 from monitor.followups import MarkerHit, find_marker
 from monitor.items import PostRecord, ThreadRecord
-from monitor.matching import ENGINE_TEXT_CHARS, fold, matching_text
+from monitor.matching import ENGINE_TEXT_CHARS, folded, matching_text
 from monitor.places import Gazetteer, load_gazetteer
 from monitor.storage import Store
 from monitor.threads import PostSignals, Thread, ThreadConfig, ThreadIndex
@@ -243,7 +243,7 @@ class Engine:
         title = record.get("title")
         if title:
             words += terms(matching_text(title)) * 2
-        hashtags = [fold(tag).lower() for tag in record.get("hashtags") or []]
+        hashtags = [folded(tag) for tag in record.get("hashtags") or []]
         return PostSignals(
             id=record["id"],
             time=work.known.time,
@@ -308,10 +308,12 @@ class Engine:
 
     def thread_record(self, thread_id: str) -> ThreadRecord:
         thread = self.thread_index.threads.get(thread_id)
-        stored = self.store.get_thread(thread_id)
+        title = self.titles.get(thread_id)
+        # the stored record is read only when it is all there is to say (a long thread's
+        # record is large, and every batch of posts touches hundreds of threads)
+        stored = self.store.get_thread(thread_id) if thread is None or title is None else None
         if thread is None:
             return stored or {"thread_id": thread_id}
-        title = self.titles.get(thread_id)
         return {
             "schema_version": SCHEMA_VERSION,
             "thread_id": thread_id,

@@ -86,7 +86,7 @@ def families() -> dict[str, str]:
 def event_families(post_terms: list[str]) -> list[str]:
     """The kinds of event a post's terms name, each once."""
     table = families()
-    return list(dict.fromkeys(table[t] for t in post_terms if t in table))
+    return list(dict.fromkeys(map(table.__getitem__, filter(table.__contains__, post_terms))))
 
 
 def _word_terms(word: str) -> tuple[str, ...]:

@@ -162,6 +162,8 @@ def _is_tracking(name: str, *, x_host: bool) -> bool:
 def identity_key(canonical: str) -> str:
     """What makes two canonical URLs the same post: scheme, `www.` and a trailing slash do
     not; an X status is its number whatever the handle; Telegram channel names ignore case."""
+    if canonical.startswith("https://t.me/") and "?" not in canonical and "#" not in canonical:
+        return "tg:" + canonical[12:].lower()  # the common case, without splitting the URL
     x_id = x_status_id(canonical) if urlsplit(canonical).hostname == "x.com" else None
     if x_id is not None:
         return f"x:{x_id}"
