@@ -111,6 +111,11 @@ class DedupeIndex:
         """What the index compares of a matching text; None for a text too short to compare."""
         if not self.eligible(matching):
             return None
+        digest = hashlib.blake2b(matching.encode(), digest_size=12).digest()
+        for same in self.exact.get(digest, ()):
+            # the same text as a post in the window (a copy): the same signature
+            entry = self.entries[same]
+            return Signature(digest, entry.shingles, entry.band_keys, entry.numbers)
         shingles = _unique_sorted(_shingle_hashes(matching, self.config.shingle))
         sample = shingles[shingles % self.config.sample_modulus == 0]
         if not len(sample):
@@ -118,7 +123,6 @@ class DedupeIndex:
         minhash = self._minhash
         minhash.clear()
         minhash.update_batch(sample.tolist())
-        digest = hashlib.blake2b(matching.encode(), digest_size=12).digest()
         numbers = frozenset(_NUMBER.findall(matching))
         return Signature(digest, shingles, self.bands.keys(minhash.hashvalues), numbers)
 
