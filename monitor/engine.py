@@ -120,12 +120,15 @@ class Engine:
         signature = self.dedupe_index.signature(matching)
         original = self._copy_of(record, known, signature)
         if original is not None:
-            if known.time < self.known[original].time:
+            # (an original older than the engine's memory is no longer known: it is older)
+            root = self.known.get(original)
+            if root is not None and known.time < root.time:
                 # The "original" was published later: this post is the original of them all.
                 self._promote(known.id, original)
             else:
                 known.duplicate_of = record["duplicate_of"] = original
-                self.copies.setdefault(original, []).append(known.id)
+                if root is not None:
+                    self.copies.setdefault(original, []).append(known.id)
         self.dedupe_index.add(known.id, signature, known.time)
         return record
 
@@ -219,7 +222,8 @@ class Engine:
         group = [old_original, *self.copies.pop(old_original, [])]
         self.copies[new_original] = group
         for member in group:
-            self.known[member].duplicate_of = new_original
+            if member in self.known:
+                self.known[member].duplicate_of = new_original
             self._update(member, duplicate_of=new_original)
             if member != old_original:
                 continue
@@ -366,6 +370,8 @@ class Engine:
             self.waiting.setdefault(other, set()).add(known.id)
             return None
         root = self._root(other)
+        if root not in self.known:
+            root = other  # its original is older than the engine remembers
         if root == known.id or self.known[root].time > known.time:
             return None
         return root

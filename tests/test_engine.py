@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -265,3 +266,40 @@ def test_a_later_run_continues_the_threads_of_an_earlier_one(run):
     latest = {t["thread_id"]: t for t in threads}[posts["https://t.me/daraa24/33190"]["thread_id"]]
     assert latest["post_count"] == 2 and latest["places"][0] == "daraa/jasim"
     assert latest["title"].startswith("عـاجـل | انتشار لقوات الجيش")
+
+
+def test_replay_makes_no_reference_cycles(tmp_path):
+    """Replay turns the cycle collector off (`no_cycle_collection`): that is safe only while
+    the stages leave no cycles behind, so that reference counting frees every forgotten post.
+    The labelled corpus (copies promoted, follow-ups before their reports, replies), then a
+    synthetic stream through an engine with short windows, so that it forgets posts and
+    closes threads many times over (and copies of copies outlive their first original, which
+    once raised a KeyError)."""
+    from benchmarks.stream import Stream
+    from monitor.dedupe import DedupeConfig
+    from monitor.engine import Engine, EngineConfig
+    from monitor.replay import no_cycle_collection
+    from monitor.threads import ThreadConfig
+
+    stories = Path(__file__).parent / "data" / "stories"
+    items = [
+        line for name in ("corpus", "holdout") for line in read_jsonl(stories / f"{name}.jsonl")
+    ]
+    items += list(Stream(3000).items())
+    hours = 3600.0
+    session = Session.acquire(tmp_path / "data")
+    session._engine = Engine(
+        session.store,
+        EngineConfig(
+            dedupe=DedupeConfig(window_seconds=2 * hours, keep_recent=50),
+            threads=ThreadConfig(quiet_seconds=6 * hours, keep_recent=50),
+            keep_recent=50,
+        ),
+    )
+    gc.collect()
+    with no_cycle_collection():
+        for item in items:
+            session.ingest(normalize(item, gazetteer=session.engine.gazetteer))
+        session.release()
+        assert len(session.engine.known) < 1000  # posts were forgotten
+        assert gc.collect() == 0
