@@ -295,10 +295,11 @@ class ThreadIndex:
         return thread
 
     def _trim(self, thread: Thread) -> None:
-        keep = sorted([(-weight, term) for term, weight in thread.centroid.items()])
-        dropped = keep[self.config.centroid_terms :]
-        thread.centroid = {term: -weight for weight, term in keep[: self.config.centroid_terms]}
-        for _, term in dropped:
+        centroid = thread.centroid
+        # heaviest first; ties keep the order the terms came in (a stable sort)
+        ranked = sorted(centroid, key=centroid.__getitem__, reverse=True)
+        thread.centroid = {term: centroid[term] for term in ranked[: self.config.centroid_terms]}
+        for term in ranked[self.config.centroid_terms :]:
             postings = self.postings.get(term)
             if postings is not None:
                 postings.discard(thread.id)
