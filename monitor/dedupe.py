@@ -50,7 +50,7 @@ class DedupeConfig:
     keep_recent: int = 5000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signature:
     """A matching text's digest, its shingles (hashed, sorted), the LSH band keys of their
     MinHash, and the figures in the text: 4 bytes a shingle and 8 a band."""
@@ -61,7 +61,7 @@ class Signature:
     numbers: frozenset[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     id: str
     time: float
@@ -72,7 +72,7 @@ class _Entry:
     numbers: frozenset[str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     """What a new post copies: the original's id and how the match was made."""
 

@@ -50,7 +50,7 @@ class EngineConfig:
         return self.threads.quiet_seconds + self.dedupe.window_seconds
 
 
-@dataclass
+@dataclass(slots=True)
 class Known:
     """What the engine remembers of a recent post."""
 
@@ -71,7 +71,7 @@ class Known:
     publisher: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Work:
     """One record on its way through the stages."""
 

@@ -64,7 +64,7 @@ class ThreadConfig:
     keep_recent: int = 5000
 
 
-@dataclass
+@dataclass(slots=True)
 class PostSignals:
     """What the thread index needs to know about a post."""
 
@@ -86,7 +86,7 @@ class PostSignals:
         self.towns = frozenset(_towns(self.places))
 
 
-@dataclass
+@dataclass(slots=True)
 class Thread:
     id: str
     first: float
@@ -108,7 +108,7 @@ class Thread:
     main_families: set[str] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     thread_id: str
     score: float
