@@ -18,6 +18,9 @@ ENGINE_FIELDS = frozenset({"thread_id", "duplicate_of", "follows_up", "link_type
 
 def dumps(record: PostRecord) -> bytes:
     """One JSON line's worth of UTF-8 (no newline), keys in schema order."""
+    if tuple(record) == POST_FIELDS:
+        # normalize makes records in schema order already: no copy to put them in it
+        return orjson.dumps(record)
     return orjson.dumps({key: record.get(key) for key in POST_FIELDS})
 
 

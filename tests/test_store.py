@@ -1,14 +1,27 @@
 """The store keeps each post once, with revisions, and the change log follows it exactly."""
 
+import sqlite3
+
 import orjson
 import pytest
 
 from monitor.changelog import repair_tail
 from monitor.normalize import normalize
+from monitor.records import dump_thread, dumps, sort_time
 from monitor.session import Session
 from monitor.storage import open_store
 
 NOW = "2023-12-19T10:00:00+00:00"
+# The layout before a record was kept once: a full copy in every posts and threads row.
+OLD_SCHEMA = """
+CREATE TABLE posts (id TEXT PRIMARY KEY, first_seq INTEGER NOT NULL, seq INTEGER NOT NULL,
+    revision INTEGER NOT NULL, source TEXT NOT NULL, sort_time TEXT NOT NULL,
+    via_embed INTEGER NOT NULL, record BLOB NOT NULL);
+CREATE TABLE revisions (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,
+    key TEXT NOT NULL, revision INTEGER NOT NULL, record BLOB NOT NULL);
+CREATE TABLE threads (id TEXT PRIMARY KEY, revision INTEGER NOT NULL, last_seen TEXT NOT NULL,
+    record BLOB NOT NULL);
+"""
 
 
 def raw(url="https://t.me/daraa24/33190", text="انتشار لقوات الجيش في أحياء مدينة جاسم", **extra):
@@ -103,6 +116,18 @@ def test_log_after_crash_between_log_write_and_position_save_has_no_duplicate(tm
     assert len(log_lines(tmp_path)) == 1
 
 
+def test_log_catches_up_on_commits_it_did_not_follow_one_by_one(tmp_path):
+    session = Session(tmp_path)
+    session.save(normalize(raw()))
+    session.commit()
+    session.save(normalize(raw(url="https://t.me/daraa24/33191", text="نص آخر")))
+    session.commit()
+    session.export()
+    session.save(normalize(raw(url="https://t.me/daraa24/33192", text="نص ثالث")))
+    session.close()
+    assert [line["url"][-5:] for line in log_lines(tmp_path)] == ["33190", "33191", "33192"]
+
+
 @pytest.mark.parametrize("torn", [b'{"id": "abc", "te', b"{", b"\xd8"])
 def test_torn_last_line_is_cut_off(tmp_path, torn):
     path = tmp_path / "posts.jsonl"
@@ -116,3 +141,51 @@ def test_torn_only_line(tmp_path):
     path.write_bytes(b'{"id":"a"')
     assert repair_tail(path) is None
     assert path.read_bytes() == b""
+
+
+def make_old_data_dir(data_dir, post, thread):
+    db = sqlite3.connect(data_dir / "monitor.sqlite3")
+    db.executescript(OLD_SCHEMA)
+    db.execute(
+        "INSERT INTO revisions (kind, key, revision, record) VALUES ('post', ?, 1, ?)",
+        (post["id"], dumps(post)),
+    )
+    db.execute(
+        "INSERT INTO posts VALUES (?, 1, 1, 1, ?, ?, 0, ?)",
+        (post["id"], post["source"], sort_time(post), dumps(post)),
+    )
+    db.execute(
+        "INSERT INTO revisions (kind, key, revision, record) VALUES ('thread', ?, 1, ?)",
+        (thread["thread_id"], dump_thread(thread)),
+    )
+    db.execute(
+        "INSERT INTO threads VALUES (?, 1, ?, ?)", (thread["thread_id"], NOW, dump_thread(thread))
+    )
+    db.commit()
+    db.close()
+
+
+def test_a_data_dir_made_before_records_were_kept_once_still_works(tmp_path):
+    post = {**normalize(raw()), "revision": 1}
+    thread = orjson.loads(dump_thread({"thread_id": "t1", "title": "جاسم", "revision": 1}))
+    make_old_data_dir(tmp_path, post, thread)
+    session = Session(tmp_path)
+    assert session.store.get(post["id"]) == post
+    assert session.store.get_thread("t1") == thread
+    edited = session.save(normalize(raw(text="انتشار لقوات الجيش في أحياء مدينة جاسم (محدث)")))
+    assert (edited.status, edited.record["revision"]) == ("updated", 2)
+    other = session.save(normalize(raw(url="https://t.me/daraa24/33191", text="نص آخر")))
+    assert other.status == "new"
+    assert session.store.save_thread({**thread, "title": "حصار جاسم"})
+    session.close()
+    assert [(line["id"], line["revision"]) for line in log_lines(tmp_path)] == [
+        (post["id"], 1),
+        (post["id"], 2),
+        (other.record["id"], 1),
+    ]
+    threads_log = (tmp_path / "export" / "threads.jsonl").read_bytes().splitlines()
+    assert [orjson.loads(line)["revision"] for line in threads_log] == [1, 2]
+    store = open_store(tmp_path)
+    assert [p["text"][-6:] for p in store.iter_posts()] == ["(محدث)", "نص آخر"]
+    assert store.get_thread("t1")["title"] == "حصار جاسم"
+    store.close()
