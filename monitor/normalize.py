@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor import SCHEMA_VERSION
 from monitor.dates import is_date_only, parse_date, to_iso, x_status_time
@@ -25,6 +25,29 @@ _NOT_LATIN_LETTERS = re.compile(r"[^A-Za-z]+")
 _NOT_PROSE = re.compile(r"https?://\S+|[@#]\w+")
 
 
+# What each raw field may hold (None aside): a line from someone else's JSONL can hold anything.
+_RAW_TYPES = (
+    *((key, str, "a string") for key in ("source", "platform", "url")),
+    ("text", (str, int, float), "a string"),
+    ("title", (str, int, float), "a string"),
+    *(
+        (key, str, "a string")
+        for key in (
+            "author",
+            "author_handle",
+            "collected_at",
+            "reply_to_url",
+            "forwarded_from_url",
+            "embedded_in_url",
+            "lang",
+            "timezone",
+        )
+    ),
+    ("published", (str, int, float), "a date"),
+    *((key, list, "a list") for key in ("links", "media", "link_previews")),
+    ("views", int, "a number"),
+)
+
 # No news post is this long; a longer one is a broken page or an attack, cut to size.
 MAX_TEXT_CHARS = 100_000
 
@@ -40,15 +63,32 @@ def normalize(
     missing = [key for key in RAW_REQUIRED if raw.get(key) is None]
     if missing:
         raise InvalidItem(f"missing {', '.join(missing)}")
+    for key, kinds, name in _RAW_TYPES:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, kinds):
+            raise InvalidItem(f"{key} is {type(value).__name__}, not {name}")
     if not is_http_url(raw["url"]):
         raise InvalidItem(f"not an http(s) URL: {str(raw['url'])[:120]}")
     platform = raw["platform"]
     if platform not in PLATFORMS:
         raise InvalidItem(f"unknown platform {platform!r}")
-    url = canonical_url(raw["url"])
+    try:
+        url = canonical_url(raw["url"])
+    except ValueError as exc:
+        raise InvalidItem(f"not a valid URL ({exc}): {str(raw['url'])[:120]}") from None
+    collected_at = raw.get("collected_at") or to_iso((now or datetime.now(UTC)).astimezone(UTC))
+    try:
+        collected = datetime.fromisoformat(str(collected_at))
+    except ValueError:
+        problem = f"collected_at is not an ISO 8601 time: {str(collected_at)[:60]}"
+        raise InvalidItem(problem) from None
+    timezone = raw.get("timezone") or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidItem(f"unknown timezone {timezone[:60]!r}") from None
     text = plain_text(raw["text"])
     title = plain_text(raw.get("title")) or None
-    collected_at = raw.get("collected_at") or to_iso((now or datetime.now(UTC)).astimezone(UTC))
     record: dict[str, Any] = dict.fromkeys(POST_FIELDS)
     record.update(
         schema_version=SCHEMA_VERSION,
@@ -78,8 +118,8 @@ def normalize(
     record["published_at"] = published_at(
         record["published_raw"],
         url=url,
-        timezone=raw.get("timezone") or DEFAULT_TIMEZONE,
-        now=datetime.fromisoformat(collected_at),
+        timezone=timezone,
+        now=collected if collected.tzinfo else collected.replace(tzinfo=UTC),
     )
     return record
 
@@ -159,7 +199,12 @@ def _links(raw_links: Any, text: str, own_url: str) -> list[str]:
 
 
 def _canonical_or_none(url: Any) -> str | None:
-    return canonical_url(url) if isinstance(url, str) and is_http_url(url) else None
+    if not is_http_url(url):
+        return None
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return None  # a reply or forward link that is not a URL is no link
 
 
 def _as_text(value: Any) -> str | None:

@@ -115,6 +115,9 @@ def _ingest_all(
         except InvalidItem as exc:
             report.problem(f"line {number}: {exc}")
             continue
+        except Exception as exc:  # normalising is pure: a bad line, never a bad state
+            report.problem(f"line {number}: cannot read it ({type(exc).__name__}: {exc})")
+            continue
         result = session.ingest(record)
         report.posts += 1
         if result.status == "new":

@@ -184,9 +184,12 @@ def post_id(canonical: str) -> str:
 
 def is_http_url(url: str | None) -> bool:
     """Only http(s) URLs are ever followed (never file:, ftp:, data: or javascript:)."""
-    if not url:
+    if not url or not isinstance(url, str):
         return False
     url = url.strip()
     if url[:6].lower().startswith(("http:", "https:")) and "[" not in url:
         return True  # what urlsplit would say, without splitting (an IPv6 host needs it)
-    return urlsplit(url).scheme.lower() in ("http", "https")
+    try:
+        return urlsplit(url).scheme.lower() in ("http", "https")
+    except ValueError:
+        return False  # "http://[x": not a URL at all

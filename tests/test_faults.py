@@ -19,10 +19,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import orjson
 import pytest
 
 from monitor.urls import canonical_url, post_id
-from tests.conftest import DATA, FAST, latest_by_id, monitor_command, read_jsonl
+from tests.conftest import DATA, FAST, latest_by_id, monitor_command, read_jsonl, run_monitor
 from tests.faultserver import CORPUS, FaultServer, corpus_content_type, corpus_headers
 
 FAULTS = DATA / "faults"
@@ -644,3 +645,61 @@ def test_a_failing_source_beside_a_good_one_fails_the_run_and_keeps_the_good_pos
     urls = {post["url"] for post in done.posts_of("daraa24-x")}
     assert "https://x.com/Daraa24_24/status/1737099519245131836" in urls
     assert len(urls) == 2
+
+
+def test_replay_of_hostile_lines_reports_each_and_keeps_the_good_ones(tmp_path):
+    """Someone else's JSONL can hold anything in any field: each bad line is one line of
+    stderr naming the line and the cause, never a traceback, and every good line is kept."""
+    good = {
+        "source": "daraa24-telegram",
+        "platform": "telegram",
+        "text": "عـاجـل | انتشار لقوات الجيش في مدينة جاسم بريف درعا الشمالي #جاسم",
+        "published": "19 كانون الأول 2023 10:15",
+        "collected_at": "2023-12-19T09:00:00+00:00",
+    }
+    hostile = {
+        "url": [123, ["https://t.me/a/1"], "http://[x/1", "https://t.me:99999/a/1", "javascript:x"],
+        "platform": [["telegram"], 5],
+        "text": [{"t": 1}, ["نص"]],
+        "source": [{"s": 1}],
+        "published": [["2023"], {"d": 1}],
+        "collected_at": ["أمس", 17],
+        "title": [["عنوان"]],
+        "author": [["a"]],
+        "author_handle": [5],
+        "links": ["https://t.me/a/1"],
+        "media": ["x"],
+        "reply_to_url": [5],
+        "embedded_in_url": [{"u": 1}],
+        "lang": [["ar"]],
+        "views": ["كثير"],
+        "timezone": ["Mars/Olympus", 5],
+    }
+    # and values that are odd but usable: a post is kept with what can be read of it
+    usable = {
+        "published": [12345, "ليس تاريخاً", "9999-99-99T99:99"],
+        "text": [12],
+        "links": [[5, None, {"x": 1}, "http://[x", "https://t.me/daraa24/1"]],
+        "reply_to_url": ["http://[x"],
+        "forwarded_from_url": ["javascript:alert(1)"],
+    }
+    lines, bad = [], 0
+    for cases, is_bad in ((hostile, True), (usable, False)):
+        for key, values in cases.items():
+            for value in values:
+                lines.append({**good, "url": f"https://t.me/daraa24/{len(lines) + 1}", key: value})
+                bad += is_bad
+    stream = tmp_path / "hostile.jsonl"
+    stream.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines) + b"{not json\n")
+    result = run_monitor("replay", "--data-dir", str(tmp_path / "data"), str(stream))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{len(lines) - bad} new posts" in result.stderr
+    assert f"{bad + 1} invalid" in result.stderr
+    problems = [line for line in result.stderr.splitlines() if line.startswith("monitor: ")]
+    assert len(problems) == 20  # the first 20, each naming its line and what is wrong
+    assert "line 1: url is int, not a string" in problems[0]
+    assert any("not a valid URL (Port out of range" in line for line in problems)
+    assert any("collected_at is not an ISO 8601 time: أمس" in line for line in problems)
+    stored = latest_by_id(read_jsonl(tmp_path / "data" / "export" / "posts.jsonl"))
+    assert len(stored) == len(lines) - bad
