@@ -104,7 +104,8 @@ class DedupeIndex:
         """Too short a text ("صور من ساحة الكرامة اليوم") says nothing about being a copy."""
         return (
             len(matching) >= self.config.min_chars
-            and len(matching.split()) >= self.config.min_words
+            # matching text is words joined by single spaces: count them without splitting
+            and matching.count(" ") + 1 >= self.config.min_words
         )
 
     def signature(self, matching: str) -> Signature | None:

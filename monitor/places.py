@@ -181,6 +181,7 @@ _CAPITALISED_RUN = re.compile(r"(?:[A-Z][\w'’]*(?:[\s-]+(?:(?:al|el|as|ash|ad|
 _VOWELS = re.compile(r"[aeiouy]+")
 
 
+@lru_cache(maxsize=65536)
 def latin_skeleton(name: str) -> tuple[str, ...] | None:
     """A transliteration-proof key: articles gone, then each word's consonants without
     doubling or a final h ("Jdeidet Artouz" and "Jdeidat Artuz" → ("jdd", "rtz"); "Sweida",
