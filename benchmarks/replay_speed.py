@@ -6,8 +6,11 @@ same run: read JSONL → write SQLite (one transaction) → write JSONL, nothing
 
 Each workload runs in a fresh process (its peak memory is its own). The machines are shared
 and noisy: read the ratios (replay against the floor of the same run, 100k against 10k) more
-than the absolute figures. Targets (issue 3): ≥ 3,000 posts/s at 100k on one core; cost per
-post at 100k within 1.3× of 10k; peak memory ≤ 500 MB at 100k.
+than the absolute figures. The largest run also prints the cost of each 10k posts after the
+first, within that one process: whether a post costs more once the store and the windows
+are full, without two runs' machine speeds in the comparison. Targets (issue 3): ≥ 3,000
+posts/s at 100k on one core; cost per post at 100k within 1.3× of 10k; peak memory ≤ 500 MB
+at 100k.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import orjson
@@ -42,13 +46,23 @@ def floor(stream: Path, work: Path) -> None:
     db.close()
 
 
+SLICE = 10_000
+# When each slice of SLICE posts was done, in the replay child (the slices' costs show whether
+# a post costs more once the store and the windows are full, within one run of one machine).
+marks: list[float] = []
+
+
 def replay(stream: Path, work: Path) -> None:
     from monitor.replay import ReplayReport, read_lines
     from monitor.replay import replay as run_replay
 
+    def progress(report: ReplayReport) -> None:
+        if report.posts % SLICE == 0:
+            marks.append(time.perf_counter())
+
     report = ReplayReport()
     with stream.open("rb") as handle:
-        run_replay(read_lines(handle, report), work / "data", report)
+        run_replay(read_lines(handle, report), work / "data", report, progress=progress)
     if report.invalid:
         raise SystemExit(f"{report.invalid} invalid lines: {report.problems[:3]}")
 
@@ -59,7 +73,9 @@ def child(kind: str, stream: Path) -> None:
         {"floor": floor, "replay": replay}[kind](stream, Path(temp))
         seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    # µs a post in each slice after the first (the first also pays for start-up)
+    slices = [(b - a) / SLICE * 1e6 for a, b in pairwise(marks)]
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "slices": slices}))
 
 
 def measure(kind: str, stream: Path) -> dict:
@@ -98,6 +114,13 @@ def main(sizes: list[int]) -> None:
             (small, _, small_run), (large, _, large_run) = rows[0], rows[-1]
             growth = (large_run["seconds"] / large) / (small_run["seconds"] / small)
             print(f"cost per post at {large:,} / at {small:,}: {growth:.2f}×")
+        slices = rows[-1][2]["slices"]
+        if len(slices) >= 2:
+            print(
+                f"µs a post in each {SLICE:,} of the {rows[-1][0]:,} after the first: "
+                + " ".join(f"{cost:.0f}" for cost in slices)
+                + f" (last ÷ second: {slices[-1] / slices[0]:.2f}×)"
+            )
 
 
 if __name__ == "__main__":
