@@ -7,7 +7,6 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -111,7 +110,8 @@ def _ingest_all(
     gazetteer = session.engine.gazetteer
     for number, raw in items:
         try:
-            record = normalize(raw, now=_collected(raw), gazetteer=gazetteer)
+            # relative dates count from the item's own collected_at, which normalize reads
+            record = normalize(raw, gazetteer=gazetteer)
         except InvalidItem as exc:
             report.problem(f"line {number}: {exc}")
             continue
@@ -144,15 +144,3 @@ def no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _collected(raw: RawItem) -> datetime:
-    """Relative dates ("منذ ساعتين") count from when the item was collected, if it says."""
-    value = raw.get("collected_at")
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-        except ValueError:
-            pass
-    return datetime.now(UTC)

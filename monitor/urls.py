@@ -88,45 +88,32 @@ def canonical_url(url: str) -> str:
         post = _social_post_url(plain[1].lower(), plain[2])
         if post:
             return post
-    url = safe_url_string(url)
-    parts = urlsplit(url)
+    parts = urlsplit(safe_url_string(url))
     host = (parts.hostname or "").lower()
-    if host in X_HOSTS or host.startswith("nitter."):
-        x_url = x_status_url(url)
-        if x_url:
-            return x_url
-    if host in TELEGRAM_HOSTS:
-        tg_url = telegram_post_url(url)
-        if tg_url:
-            return tg_url
-    return _canonical_web_url(parts, x_host=host in X_HOSTS)
+    return _social_post_url(host, parts.path) or _canonical_web_url(parts, x_host=host in X_HOSTS)
 
 
 def _social_post_url(host: str, path: str) -> str | None:
     """The canonical URL of a Telegram post or X status from a link's host and path."""
     if host in TELEGRAM_HOSTS:
-        match = _TG_POST.match(path)
-        return f"https://t.me/{match['channel']}/{match['id']}" if match else None
+        return _telegram_post_path(path)
     if host in X_HOSTS or host.startswith("nitter."):
-        match = _X_STATUS.match(path)
-        if match:
-            return f"https://x.com/{match['handle']}/status/{match['id']}"
-        match = _X_I_STATUS.match(path)
-        return f"https://x.com/i/status/{match['id']}" if match else None
+        return _x_status_path(path)
     return None
 
 
 def x_status_url(url: str) -> str | None:
     """`https://x.com/<handle>/status/<id>` for a status link on any host (X, a Nitter or
     RSSHub bridge, an embed), or None when the path is not a status."""
-    path = urlsplit(url).path
+    return _x_status_path(urlsplit(url).path)
+
+
+def _x_status_path(path: str) -> str | None:
     match = _X_STATUS.match(path)
     if match:
         return f"https://x.com/{match['handle']}/status/{match['id']}"
     match = _X_I_STATUS.match(path)
-    if match:
-        return f"https://x.com/i/status/{match['id']}"
-    return None
+    return f"https://x.com/i/status/{match['id']}" if match else None
 
 
 def x_status_id(url: str) -> int | None:
@@ -138,10 +125,12 @@ def x_status_id(url: str) -> int | None:
 
 def telegram_post_url(url: str) -> str | None:
     """`https://t.me/<channel>/<id>` for a Telegram post link, with or without `/s/`."""
-    match = _TG_POST.match(urlsplit(url).path)
-    if not match:
-        return None
-    return f"https://t.me/{match['channel']}/{match['id']}"
+    return _telegram_post_path(urlsplit(url).path)
+
+
+def _telegram_post_path(path: str) -> str | None:
+    match = _TG_POST.match(path)
+    return f"https://t.me/{match['channel']}/{match['id']}" if match else None
 
 
 def _canonical_web_url(parts: SplitResult, *, x_host: bool) -> str:

@@ -48,6 +48,22 @@ def run_monitor(
     )
 
 
+def crawl(sources: Path, data: Path, base: str, *names: str) -> subprocess.CompletedProcess[str]:
+    """`monitor crawl` of the named sources (all when none), fast, Telegram embeds from `base`."""
+    only = [arg for name in names for arg in ("--only", name)]
+    return run_monitor(
+        "crawl",
+        "--sources",
+        str(sources),
+        "--data-dir",
+        str(data),
+        *only,
+        *FAST,
+        "-s",
+        f"MONITOR_TELEGRAM_EMBED_BASE={base}",
+    )
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 

@@ -12,7 +12,7 @@ import orjson
 
 from benchmarks.stream import Stream
 from monitor.localserver import CaptureServer
-from tests.conftest import DEMO, FAST, monitor_command, run_monitor, write_demo_sources
+from tests.conftest import DEMO, crawl, monitor_command, run_monitor, write_demo_sources
 
 LOGS = ("posts.jsonl", "threads.jsonl", "runs.jsonl")
 
@@ -100,15 +100,6 @@ def test_crawl_killed_at_any_moment(tmp_path):
             if (data / "monitor.sqlite3").exists():
                 stored.append(len(check_intact(data)))
         assert any(0 < count < 45 for count in stored), stored
-        result = run_monitor(
-            "crawl",
-            "--sources",
-            str(sources),
-            "--data-dir",
-            str(data),
-            *FAST,
-            "-s",
-            f"MONITOR_TELEGRAM_EMBED_BASE={server.base_url}",
-        )
+        result = crawl(sources, data, server.base_url)
     assert result.returncode == 0, result.stderr
     assert len(check_intact(data)) == 45

@@ -25,27 +25,13 @@ from tests.conftest import (
     DEMO,
     FAST,
     ROOT,
+    crawl,
     latest_by_id,
     monitor_command,
     read_jsonl,
     run_monitor,
     write_demo_sources,
 )
-
-
-def crawl(sources: Path, data: Path, base: str, *names: str) -> subprocess.CompletedProcess[str]:
-    only = [arg for name in names for arg in ("--only", name)]
-    return run_monitor(
-        "crawl",
-        "--sources",
-        str(sources),
-        "--data-dir",
-        str(data),
-        *only,
-        *FAST,
-        "-s",
-        f"MONITOR_TELEGRAM_EMBED_BASE={base}",
-    )
 
 
 def runs(data: Path) -> list[dict]:
