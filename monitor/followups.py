@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from monitor.matching import BANNERS, fold
 from monitor.matching import folded as folded_lower
@@ -20,8 +21,8 @@ START_CHARS = 60
 START_WINDOW = 240
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
+    # a tuple: `find_marker` looks its compiled patterns up by the markers, for every post
     pattern: str
     where: str
     link_type: str

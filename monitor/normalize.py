@@ -18,9 +18,10 @@ from monitor.urls import canonical_url, is_http_url, post_id, x_status_id
 
 _MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|/[a-zA-Z]|!--)")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
-# Letters are counted by what is left when everything else is removed: runs of non-letters go
-# in one step, where finding each letter would make a list of them.
-_NOT_ARABIC_LETTERS = re.compile(r"[^\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]+")
+# Letters are counted in runs (Arabic: the words' letters), or by what is left when everything
+# else is removed (Latin, after a search says there is any): finding each letter would make a
+# list of them.
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]+")
 _NOT_LATIN_LETTERS = re.compile(r"[^A-Za-z]+")
 _NOT_PROSE = re.compile(r"https?://\S+|[@#]\w+")
 
@@ -175,7 +176,8 @@ def detect_lang(text: str) -> str | None:
 def _letter_counts(text: str) -> tuple[int, int]:
     if "http" in text or "@" in text or "#" in text:
         text = _NOT_PROSE.sub(" ", text)
-    return len(_NOT_ARABIC_LETTERS.sub("", text)), len(_NOT_LATIN_LETTERS.sub("", text))
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(text)))
+    return arabic, len(_NOT_LATIN_LETTERS.sub("", text)) if _LATIN_LETTER.search(text) else 0
 
 
 def _language(text: str, declared: Any) -> str | None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from monitor.matching import fold
@@ -85,7 +86,8 @@ class Gazetteer:
         tokens = matching.split()
         found: dict[str, int] = {}
         first_words = self.first_words
-        starts = [i for i, token in enumerate(tokens) if token in first_words]
+        # (at C speed: most of a post's words start no place name)
+        starts = compress(range(len(tokens)), map(first_words.__contains__, tokens))
         covered = -1
         for i in starts:
             if i <= covered:
