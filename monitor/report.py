@@ -11,7 +11,7 @@ from rich.table import Table
 
 from monitor.crawl import SourceReport
 from monitor.items import PostRecord
-from monitor.sources import Source
+from monitor.sources import Source, format_duration
 
 STATUS_STYLE = {"ok": "green", "warning": "yellow", "failed": "bold red", "interrupted": "yellow"}
 
@@ -187,7 +187,7 @@ def print_status(sources: Sequence[Source], states: dict[str, dict]) -> None:
             str(state.get("last_new_posts", "")),
             str(state.get("consecutive_failures", 0)),
             _short_time(state.get("next_due")) or "now",
-            _interval(state.get("interval") or source.every_seconds),
+            format_duration(state.get("interval") or source.every_seconds),
         )
     console().print(table)
     for problem in problems:
@@ -196,11 +196,3 @@ def print_status(sources: Sequence[Source], states: dict[str, dict]) -> None:
 
 def _short_time(value: str | None) -> str:
     return value[:16].replace("T", " ") if value else ""
-
-
-def _interval(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f}s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f}m"
-    return f"{seconds / 3600:.1f}h"

@@ -21,7 +21,7 @@ from twisted.internet.base import DelayedCall
 
 from monitor import health
 from monitor.crawl import Crawls, SourceReport
-from monitor.sources import Source
+from monitor.sources import Source, format_duration
 
 RETRY_RUNNING_SECONDS = 30.0
 
@@ -86,7 +86,7 @@ class Scheduler:
         if report.failure:
             line += f" ({report.failure})"
         if not self.stopping:
-            line += f"; next run in {_duration(delay)}"
+            line += f"; next run in {format_duration(delay)}"
         self.announce(line)
         self._plan(source, delay)
         return report
@@ -121,15 +121,6 @@ def _seconds_until(when: str | None, now: datetime) -> float:
         return (datetime.fromisoformat(when) - now).total_seconds()
     except ValueError:
         return 0.0
-
-
-def _duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 120:
-        return f"{seconds}s"
-    if seconds < 7200:
-        return f"{seconds // 60}m"
-    return f"{seconds / 3600:.1f}h"
 
 
 def _clock(moment: datetime) -> str:

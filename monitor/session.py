@@ -99,16 +99,17 @@ class Session:
         result = self.store.save(record)
         if result.status != "same":
             self._pending += 1
-        if self._pending >= self.batch_size or (
-            self._pending and time.monotonic() - self._last_commit >= self.batch_seconds
-        ):
+        if self._pending >= self.batch_size or self._batch_is_old():
             self.commit()
         return result
+
+    def _batch_is_old(self) -> bool:
+        return bool(self._pending) and time.monotonic() - self._last_commit >= self.batch_seconds
 
     def tick(self) -> None:
         """Commit and export what waits when the batch is old enough, even if no record comes
         to trigger it (a crawl waiting on a slow page must not hold collected posts back)."""
-        if self._pending and time.monotonic() - self._last_commit >= self.batch_seconds:
+        if self._batch_is_old():
             self.commit()
             self.export()
 

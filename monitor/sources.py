@@ -93,6 +93,16 @@ def parse_duration(text: str | int | float) -> float | None:
     return seconds if seconds > 0 else None
 
 
+def format_duration(seconds: float) -> str:
+    """A duration as `parse_duration` reads it, rounded for people: "45s", "22m", "3.5h"."""
+    seconds = max(0.0, seconds)
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.1f}h"
+
+
 def parse_size(text: str | int) -> int | None:
     """Bytes in "10MB", "512kb", or a bare number of bytes; None if unreadable."""
     if isinstance(text, int) and not isinstance(text, bool):

@@ -86,7 +86,8 @@ def add_source(
     problems = _problems(base, text) + problems
     if problems:
         raise ConfigError(path, problems)
-    _write_atomically(path, text.encode("utf-8"))
+    with atomic_file(path) as handle:
+        handle.write(text.encode("utf-8"))
 
 
 def _read(path: Path) -> str | None:
@@ -189,8 +190,3 @@ def _problems(base: str, text: str) -> list[str]:
         else:
             new.append(problem)
     return marked + new
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    with atomic_file(path) as handle:
-        handle.write(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,11 +26,9 @@ def monitor_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "monitor"]
 
 
-def run_monitor(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 180
-) -> subprocess.CompletedProcess[str]:
-    """Run the real `monitor` command in a subprocess."""
-    # Tests never reach the internet: anything not on 127.0.0.1 goes to a closed local port.
+def monitor_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment `monitor` runs in under test: unbuffered, no data dir from outside, and
+    offline — anything not on 127.0.0.1 goes to a closed local port."""
     offline = {
         "http_proxy": "http://127.0.0.1:9",
         "https_proxy": "http://127.0.0.1:9",
@@ -37,10 +36,17 @@ def run_monitor(
     }
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **offline, **(env or {})}
     full_env.pop("MONITOR_DATA_DIR", None)
+    return full_env
+
+
+def run_monitor(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `monitor` command in a subprocess."""
     return subprocess.run(
         [*monitor_command(), *args],
         cwd=cwd,
-        env=full_env,
+        env=monitor_env(env),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -48,20 +54,29 @@ def run_monitor(
     )
 
 
+def crawl_args(sources: Path, data: Path, *options: str) -> list[str]:
+    """`monitor crawl`'s arguments for a sources file and a data dir."""
+    return ["crawl", "--sources", str(sources), "--data-dir", str(data), *options]
+
+
 def crawl(sources: Path, data: Path, base: str, *names: str) -> subprocess.CompletedProcess[str]:
     """`monitor crawl` of the named sources (all when none), fast, Telegram embeds from `base`."""
     only = [arg for name in names for arg in ("--only", name)]
-    return run_monitor(
-        "crawl",
-        "--sources",
-        str(sources),
-        "--data-dir",
-        str(data),
-        *only,
-        *FAST,
-        "-s",
-        f"MONITOR_TELEGRAM_EMBED_BASE={base}",
-    )
+    embed = f"MONITOR_TELEGRAM_EMBED_BASE={base}"
+    return run_monitor(*crawl_args(sources, data, *only, *FAST, "-s", embed))
+
+
+def kill_when(command: list[str], log: Path, lines: int, timeout: float = 60) -> None:
+    """Start the command and SIGKILL it once the log holds `lines` lines (0: at once, during
+    start-up), whatever the speed of the machine."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while lines and process.poll() is None and time.monotonic() < deadline:
+        if log.exists() and log.read_bytes().count(b"\n") >= lines:
+            break
+        time.sleep(0.01)
+    process.kill()
+    process.wait()
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -4,15 +4,21 @@ no JSONL log has a torn line, and every post is there exactly once."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import time
 from pathlib import Path
 
 import orjson
 
 from benchmarks.stream import Stream
 from monitor.localserver import CaptureServer
-from tests.conftest import DEMO, crawl, monitor_command, run_monitor, write_demo_sources
+from tests.conftest import (
+    DEMO,
+    crawl,
+    crawl_args,
+    kill_when,
+    monitor_command,
+    run_monitor,
+    write_demo_sources,
+)
 
 LOGS = ("posts.jsonl", "threads.jsonl", "runs.jsonl")
 
@@ -41,17 +47,16 @@ def check_intact(data: Path) -> dict[str, list[int]]:
     return revisions
 
 
-def kill_when(command: list[str], log: Path, lines: int) -> None:
-    """Start the command and SIGKILL it once the log holds `lines` lines (0: at once, during
-    start-up), whatever the speed of the machine."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while lines and process.poll() is None and time.monotonic() < deadline:
-        if log.exists() and log.read_bytes().count(b"\n") >= lines:
-            break
-        time.sleep(0.01)
-    process.kill()
-    process.wait()
+def stored_after_kills(command: list[str], data: Path, points: tuple[int, ...]) -> list[int]:
+    """Run the command again and again, killing it once `posts.jsonl` holds each number of
+    lines in turn; after each kill the data dir must be intact. Returns how many posts were
+    stored at each kill (none before the store first exists)."""
+    stored = []
+    for lines in points:
+        kill_when(command, data / "export" / "posts.jsonl", lines)
+        if (data / "monitor.sqlite3").exists():
+            stored.append(len(check_intact(data)))
+    return stored
 
 
 def test_replay_killed_at_any_moment(tmp_path):
@@ -61,12 +66,7 @@ def test_replay_killed_at_any_moment(tmp_path):
             out.write(orjson.dumps(item) + b"\n")
     data = tmp_path / "data"
     command = [*monitor_command(), "replay", str(items), "--data-dir", str(data)]
-    log = data / "export" / "posts.jsonl"
-    stored = []
-    for lines in (0, 200, 500, 900, 1300):
-        kill_when(command, log, lines)
-        if (data / "monitor.sqlite3").exists():
-            stored.append(len(check_intact(data)))
+    stored = stored_after_kills(command, data, (0, 200, 500, 900, 1300))
     assert any(0 < count < 1500 for count in stored), stored  # killed mid-way, not before or after
     result = run_monitor("replay", str(items), "--data-dir", str(data))
     assert result.returncode == 0, result.stderr
@@ -79,26 +79,11 @@ def test_crawl_killed_at_any_moment(tmp_path):
         sources = tmp_path / "sources.toml"
         write_demo_sources(sources, server.base_url)
         data = tmp_path / "data"
-        command = [
-            *monitor_command(),
-            "crawl",
-            "--sources",
-            str(sources),
-            "--data-dir",
-            str(data),
-            "-s",
-            "DOWNLOAD_DELAY=0.05",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=false",
-            "-s",
-            f"MONITOR_TELEGRAM_EMBED_BASE={server.base_url}",
-        ]
-        log = data / "export" / "posts.jsonl"
-        stored = []
-        for lines in (0, 5, 15, 25, 35):
-            kill_when(command, log, lines)
-            if (data / "monitor.sqlite3").exists():
-                stored.append(len(check_intact(data)))
+        # slow enough to be killed between pages
+        slow = ("-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_ENABLED=false")
+        embed = ("-s", f"MONITOR_TELEGRAM_EMBED_BASE={server.base_url}")
+        command = [*monitor_command(), *crawl_args(sources, data, *slow, *embed)]
+        stored = stored_after_kills(command, data, (0, 5, 15, 25, 35))
         assert any(0 < count < 45 for count in stored), stored
         result = crawl(sources, data, server.base_url)
     assert result.returncode == 0, result.stderr

@@ -13,6 +13,8 @@ from tests.conftest import (
     DEMO,
     FAST,
     ROOT,
+    crawl,
+    crawl_args,
     latest_by_id,
     read_jsonl,
     run_monitor,
@@ -44,15 +46,10 @@ def crawled(tmp_path_factory):
     with CaptureServer(DEMO / "site") as server:
         sources = tmp / "sources.toml"
         write_demo_sources(sources, server.base_url)
-        embed = ("-s", f"MONITOR_TELEGRAM_EMBED_BASE={server.base_url}")
         data = tmp / "data"
-        first = run_monitor(
-            "crawl", "--sources", str(sources), "--data-dir", str(data), *FAST, *embed
-        )
+        first = crawl(sources, data, server.base_url)
         log_after_first = (data / "export" / "posts.jsonl").read_bytes()
-        second = run_monitor(
-            "crawl", "--sources", str(sources), "--data-dir", str(data), *FAST, *embed
-        )
+        second = crawl(sources, data, server.base_url)
         yield {
             "base": server.base_url,
             "data": data,
@@ -188,7 +185,7 @@ url = "{demo_server.base_url}/Daraa24_24/rss"
         encoding="utf-8",
     )
     data = tmp_path / "data"
-    result = run_monitor("crawl", "--sources", str(sources), "--data-dir", str(data), *FAST)
+    result = run_monitor(*crawl_args(sources, data, *FAST))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert (
@@ -206,7 +203,7 @@ def test_a_bad_sources_file_exits_2_with_every_problem(tmp_path):
     sources.write_text(
         '[[source]]\nname = "a"\nkind = "rss"\n\n[[source]]\nname = "b"\nkind = "fax"\nurl = "https://x.y/"\n'
     )
-    result = run_monitor("crawl", "--sources", str(sources), "--data-dir", str(tmp_path / "d"))
+    result = run_monitor(*crawl_args(sources, tmp_path / "d"))
     assert result.returncode == 2
     assert "source 'a': missing field 'url'" in result.stderr
     assert "source 'b': field 'kind': unknown kind 'fax'" in result.stderr

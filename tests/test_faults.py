@@ -8,7 +8,6 @@ source failed, 0 otherwise, warnings allowed).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -23,7 +22,16 @@ import orjson
 import pytest
 
 from monitor.urls import canonical_url, post_id
-from tests.conftest import DATA, FAST, latest_by_id, monitor_command, read_jsonl, run_monitor
+from tests.conftest import (
+    DATA,
+    FAST,
+    crawl_args,
+    latest_by_id,
+    monitor_command,
+    monitor_env,
+    read_jsonl,
+    run_monitor,
+)
 from tests.faultserver import CORPUS, FaultServer, corpus_content_type, corpus_headers
 
 FAULTS = DATA / "faults"
@@ -95,12 +103,6 @@ def source(name: str, kind: str, url: str, **fields: object) -> str:
     return "\n".join(lines) + "\n"
 
 
-# `run_monitor`'s environment: the network closed except 127.0.0.1.
-OFFLINE = {
-    "http_proxy": "http://127.0.0.1:9",
-    "https_proxy": "http://127.0.0.1:9",
-    "no_proxy": "127.0.0.1,localhost",
-}
 # Runs a command and writes the peak resident memory of its process tree (ru_maxrss of the
 # waited-for children: KB on Linux, bytes on macOS) to the file named first.
 PEAK_WRAPPER = """\
@@ -121,16 +123,13 @@ def crawl(
     sources_file = workdir / "sources.toml"
     sources_file.write_text(sources, encoding="utf-8")
     data = workdir / "data"
-    args = ["crawl", "--sources", str(sources_file), "--data-dir", str(data), *FAST, *settings]
-    command = [*monitor_command(), *args]
+    command = [*monitor_command(), *crawl_args(sources_file, data, *FAST, *settings)]
     peak_file = workdir / "peak-rss"
     if measure:
         command = [sys.executable, "-c", PEAK_WRAPPER, str(peak_file), *command]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **OFFLINE}
-    env.pop("MONITOR_DATA_DIR", None)
     started = time.monotonic()
     result = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        command, env=monitor_env(), capture_output=True, text=True, timeout=timeout, check=False
     )
     done = Crawl(
         returncode=result.returncode,

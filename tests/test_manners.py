@@ -3,16 +3,14 @@ limit, robots.txt, and nothing but http(s)."""
 
 from __future__ import annotations
 
-from tests.conftest import FAST, read_jsonl, run_monitor
+from tests.conftest import FAST, crawl_args, read_jsonl, run_monitor
 from tests.faultserver import FaultServer
 
 
 def crawl(tmp_path, sources: str, *settings: str):
     path = tmp_path / "sources.toml"
     path.write_text(sources, encoding="utf-8")
-    return run_monitor(
-        "crawl", "--sources", str(path), "--data-dir", str(tmp_path / "data"), *FAST, *settings
-    )
+    return run_monitor(*crawl_args(path, tmp_path / "data", *FAST, *settings))
 
 
 def test_server_errors_are_retried_with_growing_pauses(tmp_path):

@@ -26,6 +26,8 @@ from tests.conftest import (
     FAST,
     ROOT,
     crawl,
+    crawl_args,
+    kill_when,
     latest_by_id,
     monitor_command,
     read_jsonl,
@@ -160,25 +162,9 @@ def test_an_interrupted_crawl_resumes_where_it_stopped(tmp_path):
             encoding="utf-8",
         )
         data = tmp_path / "data"
-        process = subprocess.Popen(
-            [
-                *monitor_command(),
-                "crawl",
-                "--sources",
-                str(sources),
-                "--data-dir",
-                str(data),
-                *FAST,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
         log = data / "export" / "posts.jsonl"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (log.exists() and len(read_jsonl(log)) >= 7):
-            time.sleep(0.1)
-        process.kill()  # SIGKILL while the older page hangs
-        process.wait()
+        # SIGKILL while the older page hangs
+        kill_when([*monitor_command(), *crawl_args(sources, data, *FAST)], log, 7, timeout=30)
         assert len(latest_by_id(read_jsonl(log))) == 7
         _SlowChannel.release.set()
         result = crawl(sources, data, base)
