@@ -206,7 +206,7 @@ def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: st
 def replay(file: BinaryIO, data_dir: Path) -> None:
     """Run raw items or exported records (JSONL; - for stdin) through the pipelines."""
     from monitor.progress import replay_progress
-    from monitor.replay import ReplayReport, read_lines
+    from monitor.replay import ReplayReport, input_ready, read_lines
     from monitor.replay import replay as run_replay
 
     report = ReplayReport()
@@ -217,6 +217,7 @@ def replay(file: BinaryIO, data_dir: Path) -> None:
             data_dir,
             report,
             progress=lambda r: show(_position(file), r.posts),
+            more_ready=input_ready(file),
         )
     click.echo(
         f"replayed {report.lines} lines: {report.new} new posts, {report.updated} updated, "

@@ -10,6 +10,8 @@ datasketch computes the MinHash. The bands are indexed here: datasketch's `MinHa
 byte-swaps and stores each of the 32 bands through its storage layer, which cost ≈ 120 µs a
 post — a third of the engine's whole budget — where one numpy expression gives all 32 band
 keys and one dict holds them (`tests/test_dedupe.py` checks both find the same candidates).
+Shingles, MinHashes and band keys are worked out for many texts at once (`monitor/shingles.py`):
+`prepare` takes a batch of posts' matching texts before the posts go through the stages.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from datasketch import MinHash
+
+from monitor.shingles import minhash_values, samples, shingle_sets
 
 _NUMBER = re.compile(r"\d+")
 
@@ -99,6 +103,7 @@ class DedupeIndex:
         self._by_time: list[tuple[float, str]] = []
         self.clock = float("-inf")
         self.arrivals = 0
+        self._prepared: dict[str, Signature] = {}
 
     def eligible(self, matching: str) -> bool:
         """Too short a text ("صور من ساحة الكرامة اليوم") says nothing about being a copy."""
@@ -108,24 +113,38 @@ class DedupeIndex:
             and matching.count(" ") + 1 >= self.config.min_words
         )
 
+    def prepare(self, texts: list[str]) -> None:
+        """Work out the signatures of a batch of matching texts at once, for `signature` to
+        hand out as their posts arrive (those of the previous batch are dropped)."""
+        texts = list(dict.fromkeys(text for text in texts if self.eligible(text)))
+        self._prepared = dict(zip(texts, self._signatures(texts), strict=True))
+
     def signature(self, matching: str) -> Signature | None:
         """What the index compares of a matching text; None for a text too short to compare."""
         if not self.eligible(matching):
             return None
-        digest = hashlib.blake2b(matching.encode(), digest_size=12).digest()
-        for same in self.exact.get(digest, ()):
-            # the same text as a post in the window (a copy): the same signature
+        signature = self._prepared.get(matching) or self._signatures([matching])[0]
+        for same in self.exact.get(signature.digest, ()):
+            # the same text as a post in the window (a copy): share its arrays
             entry = self.entries[same]
-            return Signature(digest, entry.shingles, entry.band_keys, entry.numbers)
-        shingles = _unique_sorted(_shingle_hashes(matching, self.config.shingle))
-        sample = shingles[shingles % self.config.sample_modulus == 0]
-        if not len(sample):
-            sample = shingles[:1]
-        minhash = self._minhash
-        minhash.clear()
-        minhash.update_batch(sample.tolist())
-        numbers = frozenset(_NUMBER.findall(matching))
-        return Signature(digest, shingles, self.bands.keys(minhash.hashvalues), numbers)
+            return Signature(entry.digest, entry.shingles, entry.band_keys, entry.numbers)
+        return signature
+
+    def _signatures(self, texts: list[str]) -> list[Signature]:
+        if not texts:
+            return []
+        sets = shingle_sets(texts, self.config.shingle)
+        values, sizes = samples(sets, self.config.sample_modulus)
+        band_keys = self.bands.keys(minhash_values(values, sizes, self._minhash))
+        return [
+            Signature(
+                hashlib.blake2b(text.encode(), digest_size=12).digest(),
+                shingles,
+                keys,
+                frozenset(_NUMBER.findall(text)),
+            )
+            for text, shingles, keys in zip(texts, sets, band_keys, strict=True)
+        ]
 
     def find(self, signature: Signature | None, time: float) -> Match | None:
         """The most similar earlier-indexed post within the window, if it is a copy."""
@@ -221,10 +240,10 @@ class BandIndex:
         self.table: dict[int, str | list[str]] = {}
 
     def keys(self, hashvalues: np.ndarray) -> np.ndarray:
-        """The band keys of a MinHash's hash values."""
-        used = hashvalues[: self.bands * self.rows].astype(np.uint64, copy=False)
-        rows = used.reshape(self.bands, self.rows) * self._multipliers
-        return rows.sum(axis=1, dtype=np.uint64) ^ self._salts
+        """The band keys of MinHashes' hash values, a row of keys for each row of values."""
+        used = hashvalues[:, : self.bands * self.rows].astype(np.uint64)
+        rows = used.reshape(len(hashvalues), self.bands, self.rows) * self._multipliers
+        return rows.sum(axis=2, dtype=np.uint64) ^ self._salts
 
     def query(self, keys: np.ndarray) -> set[str]:
         found: set[str] = set()
@@ -272,36 +291,3 @@ def _shared(mine: np.ndarray, theirs: np.ndarray) -> int:
     at = np.searchsorted(theirs, mine)
     at[at == len(theirs)] = 0
     return int(np.count_nonzero(theirs[at] == mine))
-
-
-_PRIME = np.uint32(0x01000193)
-_MIX = np.uint32(0x85EBCA6B)
-
-
-def _unique_sorted(values: np.ndarray) -> np.ndarray:
-    values.sort()
-    if len(values) < 2:
-        return values
-    keep = np.empty(len(values), dtype=bool)
-    keep[0] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
-
-
-def _shingle_hashes(text: str, size: int) -> np.ndarray:
-    """32-bit hashes of every `size`-character shingle of ` text `: a polynomial
-    hash over code points, wrapping in 32 bits, in numpy (a Python loop over 2,000 shingles
-    of an article costs more than the rest of the engine)."""
-    codes = np.frombuffer(f" {text} ".encode("utf-32-le"), dtype=np.uint32)
-    count = len(codes) - size + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint32)
-    hashes = codes[:count].copy()
-    for offset in range(1, size):
-        hashes *= _PRIME
-        hashes += codes[offset : offset + count]
-    # spread the low bits, which the sample (hash % modulus) looks at
-    hashes ^= hashes >> np.uint32(15)
-    hashes *= _MIX
-    hashes ^= hashes >> np.uint32(13)
-    return hashes

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
+from typing import TypeVar
 
 from monitor import SCHEMA_VERSION
 from monitor.dedupe import DedupeConfig, DedupeIndex, Signature
@@ -34,6 +37,9 @@ TITLE_CHARS = 140
 ALL_PUBLISHERS = ""
 LEAD_TERMS = 20
 BODY_TERMS = 60
+T = TypeVar("T")
+# posts whose texts are prepared together (see `prepare`)
+PREPARED_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,11 @@ class Engine:
         self._dirty_threads: set[str] = set()
         self.clock = float("-inf")
         self.arrivals = 0
+
+    def prepare(self, records: list[PostRecord]) -> None:
+        """Work out what the stages need of a batch of posts' texts at once, before the posts
+        go through the stages one by one (numpy runs once for the batch, not per post)."""
+        self.dedupe_index.prepare([engine_text(record) for record in records])
 
     # -- the three stages -------------------------------------------------------------------
 
@@ -496,9 +507,11 @@ class Engine:
             return 0
         since = _iso(_epoch(latest) - self.config.memory_seconds)
         count = 0
-        for record in self.store.iter_posts(since=since):
-            self._learn(record)
-            count += 1
+        for records in batched(self.store.iter_posts(since=since), PREPARED_BATCH):
+            self.prepare(records)
+            for record in records:
+                self._learn(record)
+            count += len(records)
         self._dirty_threads.clear()
         self.thread_index.take_closed()
         return count
@@ -523,6 +536,13 @@ class Engine:
             signals = self._signals(record, work)
             self.thread_index.add(known.thread, signals, self.thread_index.vector(signals.terms))
             self._note_title(known.thread, record, known)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of `size` items in order, the last one shorter (itertools.batched from 3.12)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def publisher(record: PostRecord) -> str:

@@ -4,6 +4,10 @@ normalise → dedupe → thread → link → store → export. No network."""
 from __future__ import annotations
 
 import gc
+import io
+import os
+import select
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,8 +16,10 @@ from typing import IO, Any
 
 import orjson
 
-from monitor.items import RawItem
+from monitor.engine import PREPARED_BATCH
+from monitor.items import PostRecord, RawItem
 from monitor.normalize import InvalidItem, normalize
+from monitor.places import Gazetteer
 from monitor.session import Session
 
 # An exported record's fields, back to the raw item fields they came from.
@@ -90,44 +96,90 @@ def replay(
     report: ReplayReport,
     *,
     progress: Callable[[ReplayReport], None] | None = None,
+    more_ready: Callable[[], bool] | None = None,
 ) -> ReplayReport:
-    """Run every item through the engine into `data_dir`'s store and logs."""
+    """Run every item through the engine into `data_dir`'s store and logs. Items are taken
+    in batches (see `Engine.prepare`); `more_ready` says whether the next item can be read
+    without waiting, and a batch ends when it cannot (a pipe fed live: its posts must not
+    wait for the rest of a batch)."""
     session = Session.acquire(data_dir)
     try:
         with no_cycle_collection():
-            _ingest_all(items, session, report, progress)
+            gazetteer = session.engine.gazetteer
+            batches = _normalized_batches(items, gazetteer, report, more_ready or _always)
+            _ingest_all(batches, session, report, progress)
     finally:
         session.release()
     return report
 
 
 def _ingest_all(
-    items: Iterable[tuple[int, RawItem]],
+    batches: Iterable[list[PostRecord]],
     session: Session,
     report: ReplayReport,
     progress: Callable[[ReplayReport], None] | None,
 ) -> None:
-    gazetteer = session.engine.gazetteer
+    engine = session.engine
+    for records in batches:
+        engine.prepare(records)
+        for record in records:
+            result = session.ingest(record)
+            report.posts += 1
+            if result.status == "new":
+                report.new += 1
+            elif result.status == "updated":
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            if progress and report.posts % 200 == 0:
+                progress(report)
+
+
+def _normalized_batches(
+    items: Iterable[tuple[int, RawItem]],
+    gazetteer: Gazetteer,
+    report: ReplayReport,
+    more_ready: Callable[[], bool],
+) -> Iterator[list[PostRecord]]:
+    """The items' records in batches; a bad item is a counted problem, in line order."""
+    batch: list[PostRecord] = []
     for number, raw in items:
         try:
             # relative dates count from the item's own collected_at, which normalize reads
-            record = normalize(raw, gazetteer=gazetteer)
+            batch.append(normalize(raw, gazetteer=gazetteer))
         except InvalidItem as exc:
             report.problem(f"line {number}: {exc}")
-            continue
         except Exception as exc:  # normalising is pure: a bad line, never a bad state
             report.problem(f"line {number}: cannot read it ({type(exc).__name__}: {exc})")
-            continue
-        result = session.ingest(record)
-        report.posts += 1
-        if result.status == "new":
-            report.new += 1
-        elif result.status == "updated":
-            report.updated += 1
-        else:
-            report.unchanged += 1
-        if progress and report.posts % 200 == 0:
-            progress(report)
+        if batch and (len(batch) >= PREPARED_BATCH or not more_ready()):
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def input_ready(handle: IO[bytes]) -> Callable[[], bool]:
+    """Whether the next line of `handle` can be read without waiting: always for a file on
+    disk; for a pipe or a terminal, when it has data waiting."""
+    try:
+        descriptor = handle.fileno()
+        regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return _always
+    if regular:
+        return _always
+
+    def waiting() -> bool:
+        try:
+            return bool(select.select([descriptor], [], [], 0)[0])
+        except (OSError, ValueError):
+            return False
+
+    return waiting
+
+
+def _always() -> bool:
+    return True
 
 
 @contextmanager

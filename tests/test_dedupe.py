@@ -11,6 +11,7 @@ from datasketch import MinHash, MinHashLSH
 
 from monitor.dedupe import DedupeConfig, DedupeIndex, _shared
 from monitor.matching import matching_text
+from monitor.shingles import minhash_values, samples, shingle_sets
 
 STORIES = Path(__file__).parent / "data" / "stories"
 
@@ -90,3 +91,65 @@ def test_shared_counts_common_values():
         a = np.unique(rng.integers(0, 500, size=rng.integers(0, 60)).astype(np.uint32))
         b = np.unique(rng.integers(0, 500, size=rng.integers(0, 60)).astype(np.uint32))
         assert _shared(a, b) == len(np.intersect1d(a, b, assume_unique=True))
+
+
+def _odd_texts() -> list[str]:
+    """Texts at the edges of the batch arithmetic: the shortest eligible, one whose shingles
+    all miss the sample, letters beyond the BMP, the same text twice."""
+    index = DedupeIndex()
+    rng = random.Random(5)
+    letters = "ابتثجحخدرزسشصطعغفقكلمنهوي "
+    unsampled = None
+    while unsampled is None:
+        text = " ".join(["".join(rng.choices(letters, k=5)) for _ in range(6)])
+        shingles = shingle_sets([text], index.config.shingle)[0]
+        if index.eligible(text) and not (shingles % index.config.sample_modulus == 0).any():
+            unsampled = text
+    shortest = "درعا جاسم طفس نوى انخل الصنمين"
+    assert index.eligible(shortest) and len(shortest) == index.config.min_chars
+    return [
+        shortest,
+        unsampled,
+        "قصف على جاسم 𝕏 ١٢ قتيلا 🔥 في ريف درعا الغربي",
+        shortest,
+    ]
+
+
+def test_a_batch_of_texts_gets_the_signatures_each_text_gets_alone():
+    texts = _texts()[:300] + _odd_texts() + ["قصير"]
+    alone = [DedupeIndex().signature(text) for text in texts]
+    index = DedupeIndex()
+    index.prepare(texts)
+    for text, expected in zip(texts, alone, strict=True):
+        got = index.signature(text)
+        if expected is None:
+            assert got is None
+            continue
+        assert got.digest == expected.digest and got.numbers == expected.numbers
+        assert got.shingles.tolist() == expected.shingles.tolist()
+        assert got.band_keys.tolist() == expected.band_keys.tolist()
+
+
+def test_shingles_are_every_window_of_the_spaced_text():
+    for text in _odd_texts():
+        spaced = f" {text} "
+        windows = {spaced[i : i + 5] for i in range(len(spaced) - 4)}
+        assert len(shingle_sets([text], 5)[0]) <= len(windows)
+        together = shingle_sets(["درعا", text, "x"], 5)[1]
+        assert together.tolist() == shingle_sets([text], 5)[0].tolist()
+
+
+def test_minhash_values_are_datasketchs():
+    config = DedupeConfig()
+    minhash = MinHash(num_perm=config.num_perm, hashfunc=int)
+    texts = _texts()[:200] + _odd_texts()
+    sets = shingle_sets(texts, config.shingle)
+    values, sizes = samples(sets, config.sample_modulus)
+    rows = minhash_values(values, sizes, minhash)
+    start = 0
+    for row, size in zip(rows, sizes.tolist(), strict=True):
+        reference = MinHash(num_perm=config.num_perm, hashfunc=int)
+        reference.update_batch(values[start : start + size].tolist())
+        assert row.tolist() == reference.hashvalues.tolist()
+        start += size
+    assert start == len(values)

@@ -30,6 +30,7 @@ from tests.conftest import (
     kill_when,
     latest_by_id,
     monitor_command,
+    monitor_env,
     read_jsonl,
     run_monitor,
     write_demo_sources,
@@ -363,3 +364,45 @@ def test_replay_progress_on_a_terminal(tmp_path):
         [*monitor_command(), "replay", str(items), "--data-dir", str(tmp_path / "d")]
     )
     assert "replaying" in terminal and "599 new posts" in terminal
+
+
+def test_replay_from_a_live_pipe_exports_posts_as_they_come(tmp_path):
+    """A collector piping posts into `monitor replay -` one at a time: each is stored and
+    exported once the commit interval passes, not when a batch of posts has gathered or the
+    pipe closes."""
+    data = tmp_path / "d"
+    log = data / "export" / "posts.jsonl"
+    process = subprocess.Popen(
+        [*monitor_command(), "replay", "-", "--data-dir", str(data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=monitor_env(),
+    )
+    texts = [
+        "عاجل | انتشار لقوات الجيش في مدينة جاسم بريف درعا الشمالي",
+        "تحديث: انسحاب الجيش من مدينة جاسم بعد اتفاق مع الوجهاء",
+    ]
+    sent = 0
+    try:
+        while not (log.exists() and read_jsonl(log)):
+            assert sent < 20, "nothing exported while the pipe stayed open"
+            sent += 1
+            item = {
+                "source": "daraa24-telegram",
+                "platform": "telegram",
+                "url": f"https://t.me/daraa24/{sent}",
+                "text": f"{texts[sent % 2]} ({sent})",
+                "published": "19 كانون الأول 2023 11:15",
+                "collected_at": "2023-12-19T15:00:00+00:00",
+            }
+            process.stdin.write(json.dumps(item, ensure_ascii=False).encode() + b"\n")
+            process.stdin.flush()
+            time.sleep(1.5)  # the session commits a batch 2 s old when the next post comes
+        assert process.poll() is None  # the pipe is still open
+    finally:
+        stderr = process.communicate(timeout=60)[1].decode()  # closes the pipe
+    assert process.returncode == 0, stderr
+    assert [line["url"] for line in read_jsonl(log)] == [
+        f"https://t.me/daraa24/{n}" for n in range(1, sent + 1)
+    ]
