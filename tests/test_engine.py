@@ -303,3 +303,34 @@ def test_replay_makes_no_reference_cycles(tmp_path):
         session.release()
         assert len(session.engine.known) < 1000  # posts were forgotten
         assert gc.collect() == 0
+
+
+def test_a_warm_start_prepares_the_window_in_batches_as_each_post_alone(tmp_path):
+    """A new process rebuilds the copy index from the store's recent posts, a batch of them
+    at a time (`Engine.prepare`): the same shingles and band keys as a post on its own gets,
+    for a window of several batches."""
+    from benchmarks.stream import Stream
+    from monitor.dedupe import DedupeIndex
+    from monitor.engine import PREPARED_BATCH, Engine, engine_text
+
+    session = Session.acquire(tmp_path / "data")
+    for item in Stream(3 * PREPARED_BATCH).items():
+        session.ingest(normalize(item, gazetteer=session.engine.gazetteer))
+    session.release()
+    session = Session.acquire(tmp_path / "data")
+    try:
+        warm = Engine(session.store)
+        assert warm.warm_up() == 3 * PREPARED_BATCH
+        alone = DedupeIndex()
+        checked = 0
+        for record in session.store.iter_posts():
+            entry = warm.dedupe_index.entries.get(record["id"])
+            expected = alone.signature(engine_text(record))
+            assert (entry is None) == (expected is None)
+            if entry is not None:
+                assert entry.shingles.tolist() == expected.shingles.tolist()
+                assert entry.band_keys.tolist() == expected.band_keys.tolist()
+                checked += 1
+        assert checked > 2 * PREPARED_BATCH
+    finally:
+        session.release()
