@@ -6,12 +6,12 @@ come from MinHash LSH over character shingles of the matching text, within a tim
 each is then checked on the shingles themselves, because an LSH threshold is a probability,
 not a guarantee (FACTS.md: at 0.8 only half the true pairs came back).
 
-datasketch computes the MinHash. The bands are indexed here: datasketch's `MinHashLSH` slices,
-byte-swaps and stores each of the 32 bands through its storage layer, which cost ≈ 120 µs a
-post — a third of the engine's whole budget — where one numpy expression gives all 32 band
-keys and one dict holds them (`tests/test_dedupe.py` checks both find the same candidates).
-Shingles, MinHashes and band keys are worked out for many texts at once (`monitor/shingles.py`):
-`prepare` takes a batch of posts' matching texts before the posts go through the stages.
+The MinHash is datasketch's, worked out for many texts at once (`monitor/shingles.py`):
+`prepare` takes a batch of posts' matching texts before the posts go through the stages. The
+bands are indexed here: datasketch's `MinHashLSH` slices, byte-swaps and stores each of the 32
+bands through its storage layer, which cost ≈ 120 µs a post — a third of the engine's whole
+budget — where one numpy expression gives all 32 band keys and one dict holds them
+(`tests/test_dedupe.py` checks both find the same candidates).
 """
 
 from __future__ import annotations
@@ -92,10 +92,9 @@ class DedupeIndex:
     config: DedupeConfig = field(default_factory=DedupeConfig)
 
     def __post_init__(self) -> None:
-        # One MinHash object, reloaded for each text: building one per post costs more than
-        # hashing it (datasketch re-parses the permutations in every constructor).
-        # Shingles are hashed once, when they are made: MinHash takes the values as they are
-        # (`int` is the cheapest identity for datasketch to call on each of them).
+        # The permutations of the MinHash (`minhash_values` applies them). Shingles are hashed
+        # when they are made, so datasketch's own `update_batch` would take them as they are
+        # (`int`), which is what the tests compare against.
         self._minhash = MinHash(num_perm=self.config.num_perm, hashfunc=int)
         self.bands = BandIndex(*self.config.bands)
         self.entries: dict[str, _Entry] = {}

@@ -118,7 +118,10 @@ def _x_status_path(path: str) -> str | None:
 
 def x_status_id(url: str) -> int | None:
     """The numeric status id of an X status URL, on any host."""
-    path = urlsplit(url).path
+    return _x_status_number(urlsplit(url).path)
+
+
+def _x_status_number(path: str) -> int | None:
     match = _X_STATUS.match(path) or _X_I_STATUS.match(path)
     return int(match["id"]) if match else None
 
@@ -153,10 +156,10 @@ def identity_key(canonical: str) -> str:
     not; an X status is its number whatever the handle; Telegram channel names ignore case."""
     if canonical.startswith("https://t.me/") and "?" not in canonical and "#" not in canonical:
         return "tg:" + canonical[12:].lower()  # the common case, without splitting the URL
-    x_id = x_status_id(canonical) if urlsplit(canonical).hostname == "x.com" else None
+    parts = urlsplit(canonical)
+    x_id = _x_status_number(parts.path) if parts.hostname == "x.com" else None
     if x_id is not None:
         return f"x:{x_id}"
-    parts = urlsplit(canonical)
     host = (parts.hostname or "").lower().removeprefix("www.")
     if host == "t.me":
         return f"tg:{parts.path.lower()}"

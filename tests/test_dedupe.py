@@ -35,6 +35,14 @@ def _edited(text: str, rng: random.Random) -> str:
     return " ".join(words) + " المصدر درعا"
 
 
+def _datasketch_minhash(shingles: np.ndarray, config: DedupeConfig) -> MinHash:
+    """datasketch's own MinHash of a set of shingles, sampled as the index samples them."""
+    sample = shingles[shingles % config.sample_modulus == 0]
+    minhash = MinHash(num_perm=config.num_perm, hashfunc=int)
+    minhash.update_batch((sample if len(sample) else shingles[:1]).tolist())
+    return minhash
+
+
 def test_bands_find_the_candidates_datasketch_finds():
     index = DedupeIndex()
     config = index.config
@@ -47,10 +55,7 @@ def test_bands_find_the_candidates_datasketch_finds():
         signature = index.signature(text)
         assert signature is not None
         # the same MinHash, rebuilt for datasketch's own index
-        shingles = signature.shingles
-        sample = shingles[shingles % config.sample_modulus == 0]
-        minhash = MinHash(num_perm=config.num_perm, hashfunc=int)
-        minhash.update_batch((sample if len(sample) else shingles[:1]).tolist())
+        minhash = _datasketch_minhash(signature.shingles, config)
         key = f"p{number}"
         assert index.bands.query(signature.band_keys) == set(lsh.query(minhash))
         index.bands.insert(key, signature.band_keys)
@@ -62,10 +67,7 @@ def test_bands_find_the_candidates_datasketch_finds():
         lsh.remove(f"p{number}")
     for text in texts:
         signature = index.signature(text)
-        shingles = signature.shingles
-        sample = shingles[shingles % config.sample_modulus == 0]
-        minhash = MinHash(num_perm=config.num_perm, hashfunc=int)
-        minhash.update_batch((sample if len(sample) else shingles[:1]).tolist())
+        minhash = _datasketch_minhash(signature.shingles, config)
         assert index.bands.query(signature.band_keys) == set(lsh.query(minhash))
 
 
