@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from monitor.crawl import SourceReport
 from monitor.items import PostRecord
 from monitor.sources import Source, format_duration
+
+if TYPE_CHECKING:
+    # (the crawl imports Scrapy and the story engine: `monitor threads` needs neither)
+    from monitor.crawl import SourceReport
 
 STATUS_STYLE = {"ok": "green", "warning": "yellow", "failed": "bold red", "interrupted": "yellow"}
 
