@@ -1,0 +1,84 @@
+"""How much of `monitor replay`'s cost per post is the thread stage, and how much the thread
+stage may cost for the replay to reach a rate: the replay as it is, beside the same replay
+with the thread stage replaced by "every post its own thread" (nothing scored, nothing
+indexed, no thread records), beside the floor of `replay_speed.py`, all in one run.
+
+    python benchmarks/thread_share.py            # 100k posts
+    python benchmarks/thread_share.py 10000 3000 # size, target posts/s
+
+Everything but the thread stage runs as in a real replay: normalise, copies, follow-up links
+by replies and links, the store and the change log. The replacement exists only in this
+script's child process; it measures, it is not a mode of the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from replay_speed import floor, make_stream, replay  # noqa: E402
+
+
+def one_thread_a_post(self, record):  # type: ignore[no-untyped-def]
+    """`Engine.thread` without its work: the post opens a thread of its own."""
+    work = self._work.get(record["id"])
+    if work is not None and not work.resighted:
+        work.known.thread = record["thread_id"] = f"t{work.known.id}"
+    return record
+
+
+def child(kind: str, stream: Path) -> None:
+    if kind == "no-threads":
+        from monitor.engine import Engine
+
+        Engine.thread = one_thread_a_post
+    with tempfile.TemporaryDirectory(prefix="monitor-bench-") as temp:
+        started = time.perf_counter()
+        (floor if kind == "floor" else replay)(stream, Path(temp))
+        seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds}))
+
+
+def measure(kind: str, stream: Path) -> float:
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(stream)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
+
+
+def main(size: int, target: float) -> None:
+    with tempfile.TemporaryDirectory(prefix="monitor-streams-") as temp:
+        stream = make_stream(size, Path(temp))
+        seconds = {kind: measure(kind, stream) for kind in ("floor", "replay", "no-threads")}
+    cost = {kind: value / size * 1e6 for kind, value in seconds.items()}
+    for kind, label in (
+        ("floor", "floor (JSONL → SQLite → JSONL)"),
+        ("replay", "monitor replay"),
+        ("no-threads", "replay, each post its own thread"),
+    ):
+        print(f"{label:<34} {size / seconds[kind]:>9,.0f} posts/s  {cost[kind]:>7.1f} µs a post")
+    stage = cost["replay"] - cost["no-threads"]
+    budget = 1e6 / target - cost["no-threads"]
+    print(
+        f"the thread stage: {stage:.0f} µs a post, {stage / cost['replay']:.0%} of the replay; "
+        f"for {target:,.0f} posts/s it may cost {budget:.0f} µs "
+        f"({budget / stage:.2f}× what it costs now)"
+    )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        child(sys.argv[2], Path(sys.argv[3]))
+    else:
+        args = [float(arg) for arg in sys.argv[1:]]
+        main(int(args[0]) if args else 100_000, args[1] if len(args) > 1 else 3000.0)
