@@ -78,9 +78,10 @@ def child(kind: str, stream: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "slices": slices}))
 
 
-def measure(kind: str, stream: Path) -> dict:
+def measure(kind: str, stream: Path, script: str = __file__) -> dict:
+    """What `script --child kind stream` prints: a workload measured in a process of its own."""
     result = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(stream)],
+        [sys.executable, script, "--child", kind, str(stream)],
         capture_output=True,
         text=True,
         check=True,

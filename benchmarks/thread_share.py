@@ -14,7 +14,6 @@ script's child process; it measures, it is not a mode of the engine.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from replay_speed import floor, make_stream, replay  # noqa: E402
+from replay_speed import floor, make_stream, measure, replay  # noqa: E402
 
 
 def one_thread_a_post(self, record):  # type: ignore[no-untyped-def]
@@ -46,20 +45,13 @@ def child(kind: str, stream: Path) -> None:
     print(json.dumps({"seconds": seconds}))
 
 
-def measure(kind: str, stream: Path) -> float:
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(stream)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
-
-
 def main(size: int, target: float) -> None:
     with tempfile.TemporaryDirectory(prefix="monitor-streams-") as temp:
         stream = make_stream(size, Path(temp))
-        seconds = {kind: measure(kind, stream) for kind in ("floor", "replay", "no-threads")}
+        seconds = {
+            kind: measure(kind, stream, __file__)["seconds"]
+            for kind in ("floor", "replay", "no-threads")
+        }
     cost = {kind: value / size * 1e6 for kind, value in seconds.items()}
     for kind, label in (
         ("floor", "floor (JSONL → SQLite → JSONL)"),
