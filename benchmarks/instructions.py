@@ -9,8 +9,8 @@ cent cannot be seen in `replay_speed.py`; an instruction count is the same for t
 and input whatever else the machine does. Each workload runs on the two stream sizes and a
 post's cost is the difference divided by the difference in posts: start-up and one-time work
 (imports, the gazetteer, the lexicon) cancel out. PYTHONHASHSEED is fixed, because set and
-dict layouts change the count otherwise; what still varies (about ±0.2 %) comes from commits
-that follow the wall clock (a batch is committed after 2 s). Cache misses are not counted:
+dict layouts change the count otherwise (a replayed file is committed every 500 posts, not by
+the clock, so the commits are the same too). Cache misses are not counted:
 confirm a gain found here with `replay_speed.py`. Needs valgrind.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import io
+import math
 import os
 import select
 import stat
@@ -103,12 +104,19 @@ def replay(
     without waiting, and a batch ends when it cannot (a pipe fed live: its posts must not
     wait for the rest of a batch)."""
     session = Session.acquire(data_dir)
+    # A file is replayed in commits of `batch_size` posts whatever the clock says, so that the
+    # same file gives the same change logs on a fast machine and a slow one; posts piped in
+    # live keep the time limit (they must not wait for a batch to fill).
+    time_limit = session.batch_seconds
+    if more_ready is None or more_ready is _always:
+        session.batch_seconds = math.inf
     try:
         with no_cycle_collection():
             gazetteer = session.engine.gazetteer
             batches = _normalized_batches(items, gazetteer, report, more_ready or _always)
             _ingest_all(batches, session, report, progress)
     finally:
+        session.batch_seconds = time_limit
         session.release()
     return report
 

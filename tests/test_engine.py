@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,29 @@ def test_the_same_input_gives_the_same_threads(tmp_path):
     assert {u: p["thread_id"] for u, p in first.items()} == {
         u: p["thread_id"] for u, p in second.items()
     }
+
+
+def test_replaying_a_file_writes_the_same_logs_on_a_slow_machine(tmp_path, monkeypatch):
+    """A file is replayed in commits of `batch_size` posts, whatever the clock: a machine slow
+    enough to pass the 2 s commit interval between two posts writes the same change logs as a
+    fast one (no extra commits, so no extra intermediate thread revisions)."""
+    from monitor import session as session_module
+    from monitor.replay import ReplayReport, read_lines, replay
+
+    corpus = Path(__file__).parent / "data" / "stories" / "corpus.jsonl"
+
+    def logs(data_dir: Path) -> tuple[bytes, bytes]:
+        report = ReplayReport()
+        with corpus.open("rb") as handle:
+            replay(read_lines(handle, report), data_dir, report)
+        assert report.new > 150
+        export = data_dir / "export"
+        return (export / "posts.jsonl").read_bytes(), (export / "threads.jsonl").read_bytes()
+
+    fast = logs(tmp_path / "fast")
+    clock = itertools.count(0.0, 5.0)  # five seconds pass between any two looks at the clock
+    monkeypatch.setattr(session_module.time, "monotonic", lambda: next(clock))
+    assert logs(tmp_path / "slow") == fast
 
 
 def test_a_later_run_continues_the_threads_of_an_earlier_one(run):
