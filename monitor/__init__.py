@@ -1,4 +1,6 @@
 """monitor: watch local news observatories and keep every post once."""
 
 __version__ = "0.1.0"
-SCHEMA_VERSION = 1
+# 2: post records gain `thread_evidence` and `duplicate_evidence`; thread lines in the change
+# log drop `post_ids` (snapshots keep them). See the README's "Schema versions".
+SCHEMA_VERSION = 2

@@ -19,6 +19,7 @@ from monitor import __version__
 from monitor.sources import ConfigError, Source, load_sources
 
 if TYPE_CHECKING:
+    from monitor.config import EngineConfig
     from monitor.storage import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -56,6 +57,46 @@ def settings_option(func: Callable[..., Any]) -> Callable[..., Any]:
         metavar="NAME=VALUE",
         help="Override a Scrapy setting for this run, e.g. -s DOWNLOAD_DELAY=2 (repeatable).",
     )(func)
+
+
+def engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--engine",
+        "engine_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="MONITOR_ENGINE",
+        default=None,
+        help="The story engine's settings: a TOML file, its [engine] table or the whole file "
+        "(env MONITOR_ENGINE; default: the sources file's [engine] table, else the defaults).",
+    )(func)
+
+
+def engine_config(
+    engine_file: Path | None, sources_file: Path | None = None, assignments: Sequence[str] = ()
+) -> EngineConfig:
+    """The engine configuration of a command: its file, or the sources file's [engine] table,
+    then any --set KEY=VALUE; a bad one is every problem on stderr and exit 2."""
+    from monitor.config import (
+        EngineConfig,
+        EngineConfigError,
+        load_engine_config,
+        parse_assignments,
+    )
+
+    try:
+        if engine_file is not None:
+            config = load_engine_config(engine_file)
+        elif sources_file is not None and sources_file.is_file():
+            config = load_engine_config(sources_file, required=False)
+        else:
+            config = EngineConfig()
+        if assignments:
+            config = config.with_values(parse_assignments(assignments), origin="--set")
+    except EngineConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"monitor: {exc.origin}: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    return config
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
@@ -107,12 +148,14 @@ def cli() -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log on stderr.")
 @settings_option
+@engine_option
 def crawl(
     sources_file: Path,
     data_dir: Path,
     only: tuple[str, ...],
     verbose: bool,
     overrides: tuple[str, ...],
+    engine_file: Path | None,
 ) -> None:
     """Crawl the enabled sources once and print a per-source summary."""
     from monitor.crawl import crawl_settings, run_sources
@@ -121,11 +164,18 @@ def crawl(
     sources = pick_sources(read_sources(sources_file), only, sources_file)
     if not sources:
         fail(f"{sources_file}: no enabled sources")
+    config = engine_config(engine_file, sources_file)
     settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
     from monitor.progress import on_terminal
 
     with hold_lock(data_dir, "crawl"):
-        reports = run_sources(sources, settings, data_dir, progress=on_terminal() and not verbose)
+        reports = run_sources(
+            sources,
+            settings,
+            data_dir,
+            progress=on_terminal() and not verbose,
+            engine_config=config,
+        )
     print_summary(reports)
     sys.exit(EXIT_FAILED if any(r.status == "failed" for r in reports) else EXIT_OK)
 
@@ -135,7 +185,14 @@ def crawl(
 @data_dir_option
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log on stderr.")
 @settings_option
-def schedule(sources_file: Path, data_dir: Path, verbose: bool, overrides: tuple[str, ...]) -> None:
+@engine_option
+def schedule(
+    sources_file: Path,
+    data_dir: Path,
+    verbose: bool,
+    overrides: tuple[str, ...],
+    engine_file: Path | None,
+) -> None:
     """Crawl each enabled source whenever it is due, until stopped (SIGTERM or Ctrl-C)."""
     from monitor.crawl import crawl_settings
     from monitor.schedule import Scheduler
@@ -143,9 +200,10 @@ def schedule(sources_file: Path, data_dir: Path, verbose: bool, overrides: tuple
     sources = pick_sources(read_sources(sources_file), (), sources_file)
     if not sources:
         fail(f"{sources_file}: no enabled sources")
+    config = engine_config(engine_file, sources_file)
     settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
     with hold_lock(data_dir, "schedule"):
-        Scheduler(sources, settings, data_dir, announce=click.echo).run()
+        Scheduler(sources, settings, data_dir, announce=click.echo, engine_config=config).run()
     sys.exit(EXIT_OK)
 
 
@@ -181,8 +239,8 @@ def status(sources_file: Path, data_dir: Path) -> None:
 )
 def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: str | None) -> None:
     """Write a consistent snapshot of the current posts, atomically."""
-    from monitor.records import dump_thread, utc_iso
-    from monitor.snapshot import write_jsonl_atomically
+    from monitor.records import dump_thread_snapshot, utc_iso
+    from monitor.snapshot import thread_snapshot, write_jsonl_atomically
 
     if out is None and threads_out is None:
         fail("export: give --out FILE (and/or --threads FILE)")
@@ -194,7 +252,9 @@ def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: st
             count = write_jsonl_atomically(out, store.iter_posts(since=since))
             click.echo(f"wrote {count} posts to {out}", err=True)
         if threads_out is not None:
-            count = write_jsonl_atomically(threads_out, store.iter_threads(), dump=dump_thread)
+            count = write_jsonl_atomically(
+                threads_out, thread_snapshot(store), dump=dump_thread_snapshot
+            )
             click.echo(f"wrote {count} threads to {threads_out}", err=True)
     finally:
         store.close()
@@ -203,12 +263,14 @@ def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: st
 @cli.command()
 @click.argument("file", type=click.File("rb"))
 @data_dir_option
-def replay(file: BinaryIO, data_dir: Path) -> None:
+@engine_option
+def replay(file: BinaryIO, data_dir: Path, engine_file: Path | None) -> None:
     """Run raw items or exported records (JSONL; - for stdin) through the pipelines."""
     from monitor.progress import replay_progress
     from monitor.replay import ReplayReport, input_ready, read_lines
     from monitor.replay import replay as run_replay
 
+    config = engine_config(engine_file)
     report = ReplayReport()
     total = _size(file)
     with hold_lock(data_dir, "replay"), replay_progress(total) as show:
@@ -218,6 +280,7 @@ def replay(file: BinaryIO, data_dir: Path) -> None:
             report,
             progress=lambda r: show(_position(file), r.posts),
             more_ready=input_ready(file),
+            engine_config=config,
         )
     click.echo(
         f"replayed {report.lines} lines: {report.new} new posts, {report.updated} updated, "
@@ -258,7 +321,7 @@ def thread_command(data_dir: Path, thread_id: str) -> None:
         record = store.get_thread(thread_id)
         if record is None:
             fail(f"thread: no thread {thread_id!r} in {data_dir}")
-        posts = [p for p in (store.get(pid) for pid in record["post_ids"]) if p is not None]
+        posts = store.thread_posts(thread_id)
     finally:
         store.close()
     print_timeline(record, posts)
@@ -266,20 +329,43 @@ def thread_command(data_dir: Path, thread_id: str) -> None:
 
 @cli.command("eval")
 @click.argument("labelled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mistakes", is_flag=True, help="List each wrong copy or follow-up decision.")
+@click.option(
+    "--mistakes",
+    is_flag=True,
+    help="List each wrong decision with its evidence: threads wrongly joined or split, copies,"
+    " follow-ups.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
-def eval_command(labelled: Path, mistakes: bool, as_json: bool) -> None:
-    """Replay a labelled file into a temporary data dir and print the engine's scores."""
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Try an engine setting without editing code, e.g. --set threads.join=0.25"
+    " (repeatable; `monitor eval --help` lists none, the README lists them all).",
+)
+@engine_option
+def eval_command(
+    labelled: Path,
+    mistakes: bool,
+    as_json: bool,
+    assignments: tuple[str, ...],
+    engine_file: Path | None,
+) -> None:
+    """Replay a labelled file (JSONL, optionally .gz) into a temporary data dir and print the
+    engine's scores."""
     import json
 
     from monitor.evaluate import evaluate, load_labelled
     from monitor.report import print_scores
 
-    scores, wrong = evaluate(load_labelled(labelled))
+    config = engine_config(engine_file, None, assignments)
+    scores, wrong = evaluate(load_labelled(labelled), config=config)
     if as_json:
-        click.echo(json.dumps(scores.as_dict()))
+        click.echo(json.dumps({**scores.as_dict(), "engine_config": config.digest()}))
     else:
         print_scores(labelled.name, scores)
+        click.echo(f"engine configuration {config.digest()}", err=True)
     if mistakes:
         for mistake in wrong:
             click.echo(json.dumps(mistake, ensure_ascii=False))

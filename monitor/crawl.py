@@ -18,6 +18,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from monitor import health
+from monitor.config import EngineConfig
 from monitor.failures import describe
 from monitor.progress import CrawlProgress
 from monitor.session import Session
@@ -128,13 +129,20 @@ class Crawls:
     """One Scrapy process in which sources are crawled (once each for `crawl`, again and again
     for `schedule`); every finished crawl of a source is recorded in the data dir as a run."""
 
-    def __init__(self, settings: Settings, data_dir: Path | None = None, *, progress: bool = False):
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: Path | None = None,
+        *,
+        progress: bool = False,
+        engine_config: EngineConfig | None = None,
+    ):
         # The reactor must be the configured one before anything imports it (the scheduler's
         # timers do, before the first crawler would have installed it).
         install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
         self.process = CrawlerProcess(settings)
         _twisted_log_to_logging_only()
-        self.session = Session.acquire(data_dir) if data_dir is not None else None
+        self.session = Session.acquire(data_dir, engine_config) if data_dir is not None else None
         self.reports: dict[str, SourceReport] = {}
         self.running: dict[str, Crawler] = {}
         self.finished_stats: dict[str, dict[str, Any]] = {}
@@ -226,9 +234,10 @@ def run_sources(
     data_dir: Path | None = None,
     *,
     progress: bool = False,
+    engine_config: EngineConfig | None = None,
 ) -> list[SourceReport]:
     """Crawl every source once, concurrently, and report on each (in the given order)."""
-    crawls = Crawls(settings, data_dir, progress=progress)
+    crawls = Crawls(settings, data_dir, progress=progress, engine_config=engine_config)
     try:
         for source in sources:
             crawls.crawl(source)

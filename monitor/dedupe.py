@@ -24,34 +24,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from datasketch import MinHash
 
+from monitor.config import CopiesConfig
 from monitor.shingles import minhash_values, samples, shingle_sets
+from monitor.tokens import NEGATING_STEMS, NEGATION, fact_words
+
+# Fact words are kept as hashes: a few hundred bytes a post instead of a tuple of strings.
+_NEGATION_HASH = hash(NEGATION)
+_NEGATING_HASHES = frozenset(hash(word) for word in NEGATING_STEMS)
 
 _NUMBER = re.compile(r"\d+")
-
-
-@dataclass(frozen=True)
-class DedupeConfig:
-    window_seconds: float = 3 * 86400
-    shingle: int = 5
-    num_perm: int = 128
-    # MinHash sees the shingles whose hash is divisible by this: the same shingles for every
-    # text, so sampled sets keep their Jaccard; the check after LSH uses all of them.
-    sample_modulus: int = 4
-    # 32 bands of 4 rows: a pair becomes a candidate with probability 1 - (1 - J^4)^32 —
-    # 56% at Jaccard 0.4, 87% at 0.5, 95% at 0.55, 99.9% at 0.67. (16 × 8 would find only
-    # half the pairs at 0.67.) Candidates are checked on their shingles, so the low ones cost
-    # only a set intersection.
-    bands: tuple[int, int] = (32, 4)
-    jaccard: float = 0.55
-    # A shorter copy of a longer post (an X post cut at 280 characters) is mostly contained in
-    # it, with a low Jaccard; a post a third the size of another is a quote, not a copy.
-    containment: float = 0.8
-    min_size_ratio: float = 0.4
-    min_words: int = 6
-    min_chars: int = 30
-    # Posts older than the window (behind the newest post seen) are forgotten, but never one of
-    # the last `keep_recent` to arrive: a first crawl or a backfill brings old posts together.
-    keep_recent: int = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +44,7 @@ class Signature:
     shingles: np.ndarray
     band_keys: np.ndarray
     numbers: frozenset[str]
+    words: np.ndarray  # hashes of the text's fact words (see `changed_fact`)
 
 
 @dataclass(slots=True)
@@ -74,29 +56,34 @@ class _Entry:
     shingles: np.ndarray
     band_keys: np.ndarray
     numbers: frozenset[str]
+    words: np.ndarray
 
 
 @dataclass(slots=True)
 class Match:
-    """What a new post copies: the original's id and how the match was made."""
+    """What a new post copies: the post it repeats, and how: `exact` (the same matching
+    text), `near` (shingle Jaccard) or `contained` (a cut copy), with the measure."""
 
     original: str
-    evidence: str
+    kind: str
     similarity: float
 
 
 @dataclass
 class DedupeIndex:
-    """Posts of the last `window_seconds` (by post time), indexed for copies."""
+    """Posts of the last `window_seconds` (by post time), indexed for copies. Posts older
+    than the window (behind the newest post seen) are forgotten, but never one of the last
+    `keep_recent` to arrive: a first crawl or a backfill brings old posts together."""
 
-    config: DedupeConfig = field(default_factory=DedupeConfig)
+    config: CopiesConfig = field(default_factory=CopiesConfig)
+    keep_recent: int = 5000
 
     def __post_init__(self) -> None:
         # The permutations of the MinHash (`minhash_values` applies them). Shingles are hashed
         # when they are made, so datasketch's own `update_batch` would take them as they are
         # (`int`), which is what the tests compare against.
         self._minhash = MinHash(num_perm=self.config.num_perm, hashfunc=int)
-        self.bands = BandIndex(*self.config.bands)
+        self.bands = BandIndex(self.config.bands, self.config.rows)
         self.entries: dict[str, _Entry] = {}
         self.exact: dict[bytes, list[str]] = {}
         self._by_time: list[tuple[float, str]] = []
@@ -126,7 +113,9 @@ class DedupeIndex:
         for same in self.exact.get(signature.digest, ()):
             # the same text as a post in the window (a copy): share its arrays
             entry = self.entries[same]
-            return Signature(entry.digest, entry.shingles, entry.band_keys, entry.numbers)
+            return Signature(
+                entry.digest, entry.shingles, entry.band_keys, entry.numbers, entry.words
+            )
         return signature
 
     def _signatures(self, texts: list[str]) -> list[Signature]:
@@ -135,12 +124,14 @@ class DedupeIndex:
         sets = shingle_sets(texts, self.config.shingle)
         values, sizes = samples(sets, self.config.sample_modulus)
         band_keys = self.bands.keys(minhash_values(values, sizes, self._minhash))
+        limit = self.config.fact_words * 5
         return [
             Signature(
                 hashlib.blake2b(text.encode(), digest_size=12).digest(),
                 shingles,
                 keys,
                 frozenset(_NUMBER.findall(text)),
+                np.fromiter(map(hash, fact_words(text, limit)), dtype=np.int64),
             )
             for text, shingles, keys in zip(texts, sets, band_keys, strict=True)
         ]
@@ -151,7 +142,7 @@ class DedupeIndex:
             return None
         for other in self.exact.get(signature.digest, ()):
             if abs(self.entries[other].time - time) <= self.config.window_seconds:
-                return Match(other, "same text", 1.0)
+                return Match(other, "exact", 1.0)
         best: Match | None = None
         for other_id in self.bands.query(signature.band_keys):
             other = self.entries[other_id]
@@ -161,6 +152,8 @@ class DedupeIndex:
             if mine - theirs and theirs - mine:
                 continue  # a figure changed: a new toll or another day, not a copy
             match = self._compare(signature.shingles, other)
+            if match and self.changed_fact(signature.words, other.words):
+                continue
             if match and (
                 best is None
                 or (match.similarity, match.original) > (best.similarity, best.original)
@@ -176,14 +169,41 @@ class DedupeIndex:
         smaller, larger = sorted((len(shingles), len(theirs)))
         jaccard = shared / (smaller + larger - shared)
         if jaccard >= self.config.jaccard:
-            return Match(other.id, f"near-duplicate text (Jaccard {jaccard:.2f})", jaccard)
+            return Match(other.id, "near", jaccard)
         containment = shared / smaller
         if (
             containment >= self.config.containment
             and smaller / larger >= self.config.min_size_ratio
         ):
-            return Match(other.id, f"contained text ({containment:.2f})", containment)
+            return Match(other.id, "contained", containment)
         return None
+
+    def changed_fact(self, mine: np.ndarray, theirs: np.ndarray) -> bool:
+        """Whether two texts that share most of their shingles still report different facts:
+        a negation added or dropped, or more of their opening content words changed (a word
+        of one missing from the other, both ways) than a copy's light edits change. A
+        headline of `changed_words_free` content words or fewer may change none ("... في
+        فرنسا" / "... في موريتانيا"); beyond that, `changed_words_share` of them."""
+        cfg = self.config
+        n = min(len(mine), len(theirs), cfg.fact_words)
+        if not n:
+            return False
+        head_mine, head_theirs = mine[:n], theirs[:n]
+        only_mine = head_mine[~np.isin(head_mine, theirs)]
+        only_theirs = head_theirs[~np.isin(head_theirs, mine)]
+        negations = np.count_nonzero(head_mine == _NEGATION_HASH) != np.count_nonzero(
+            head_theirs == _NEGATION_HASH
+        )
+        if negations or not _NEGATING_HASHES.isdisjoint(
+            [*only_mine.tolist(), *only_theirs.tolist()]
+        ):
+            return True
+        changed = min(
+            np.count_nonzero(only_mine != _NEGATION_HASH),
+            np.count_nonzero(only_theirs != _NEGATION_HASH),
+        )
+        allowed = int(cfg.changed_words_share * max(0, n - cfg.changed_words_free))
+        return changed > allowed
 
     def add(self, post_id: str, signature: Signature | None, time: float) -> None:
         if signature is None or post_id in self.entries:
@@ -197,6 +217,7 @@ class DedupeIndex:
             signature.shingles,
             signature.band_keys,
             signature.numbers,
+            signature.words,
         )
         self.exact.setdefault(signature.digest, []).append(post_id)
         self.bands.insert(post_id, signature.band_keys)
@@ -207,7 +228,7 @@ class DedupeIndex:
         """Forget posts that fell out of the window behind the newest post time seen."""
         self.clock = max(self.clock, time)
         horizon = self.clock - self.config.window_seconds
-        recent = self.arrivals - self.config.keep_recent
+        recent = self.arrivals - self.keep_recent
         while self._by_time and self._by_time[0][0] < horizon:
             if self.entries[self._by_time[0][1]].arrival > recent:
                 break

@@ -17,43 +17,29 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from monitor import SCHEMA_VERSION
-from monitor.dedupe import DedupeConfig, DedupeIndex, Signature
+from monitor.config import EngineConfig
+from monitor.dates import is_date_only
+from monitor.dedupe import DedupeIndex, Match, Signature
 from monitor.followups import MarkerHit, find_marker
 from monitor.items import PostRecord, ThreadRecord
-from monitor.matching import ENGINE_TEXT_CHARS, folded, matching_text
+from monitor.matching import folded, matching_text
 from monitor.places import Gazetteer, load_gazetteer
 from monitor.storage import Store
-from monitor.threads import PostSignals, Thread, ThreadConfig, ThreadIndex
+from monitor.threads import Decision, PostSignals, Thread, ThreadIndex
 from monitor.tokens import event_families, terms
 from monitor.urls import canonical_url, post_id
 
-TITLE_CHARS = 140
 ALL_PUBLISHERS = ""
-LEAD_TERMS = 20
-BODY_TERMS = 60
+DAY = 86400.0
 T = TypeVar("T")
 # posts whose texts are prepared together (see `prepare`)
 PREPARED_BATCH = 256
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    dedupe: DedupeConfig = field(default_factory=DedupeConfig)
-    threads: ThreadConfig = field(default_factory=ThreadConfig)
-    places_file: str | None = None
-    # never forget one of the last posts to arrive, however old (see DedupeConfig.keep_recent)
-    keep_recent: int = 5000
-
-    @property
-    def memory_seconds(self) -> float:
-        """How far back (in post time) the engine remembers posts."""
-        return self.threads.quiet_seconds + self.dedupe.window_seconds
 
 
 @dataclass(slots=True)
@@ -65,6 +51,8 @@ class Known:
     source: str
     platform: str
     time: float
+    # how long the published time may stand for: a day for a date without a time of day
+    span: float = 0.0
     thread: str | None = None
     duplicate_of: str | None = None
     follows_up: str | None = None
@@ -89,12 +77,15 @@ class _Work:
 class Engine:
     """Holds the windowed indexes and applies the three stages to each record."""
 
-    def __init__(self, store: Store, config: EngineConfig | None = None):
+    def __init__(
+        self, store: Store, config: EngineConfig | None = None, places_file: str | None = None
+    ):
         self.store = store
         self.config = config or EngineConfig()
-        self.gazetteer: Gazetteer = load_gazetteer(self.config.places_file)
-        self.dedupe_index = DedupeIndex(self.config.dedupe)
-        self.thread_index = ThreadIndex(self.config.threads)
+        self.gazetteer: Gazetteer = load_gazetteer(places_file)
+        keep_recent = self.config.memory.keep_recent
+        self.dedupe_index = DedupeIndex(self.config.copies, keep_recent)
+        self.thread_index = ThreadIndex(self.config.threads, keep_recent)
         self.known: dict[str, Known] = {}
         self.copies: dict[str, list[str]] = {}  # original id → its copies
         self.embedded: dict[str, list[str]] = {}  # page id → posts embedded in it
@@ -105,6 +96,9 @@ class Engine:
         self.timelines: dict[str, dict[str, list[tuple[float, str]]]] = {}
         self.titles: dict[str, tuple[int, float, str]] = {}
         self._by_time: list[tuple[float, str]] = []
+        # absorbed thread → the thread its posts moved into
+        self.merged: dict[str, str] = {}
+        self._merged_records: dict[str, ThreadRecord] = {}
         self._work: dict[str, _Work] = {}
         self._updates: dict[str, PostRecord] = {}
         self._dirty_threads: set[str] = set()
@@ -114,7 +108,11 @@ class Engine:
     def prepare(self, records: list[PostRecord]) -> None:
         """Work out what the stages need of a batch of posts' texts at once, before the posts
         go through the stages one by one (numpy runs once for the batch, not per post)."""
-        self.dedupe_index.prepare([engine_text(record) for record in records])
+        self.dedupe_index.prepare([self.engine_text(record) for record in records])
+
+    def engine_text(self, record: PostRecord) -> str:
+        """The matching text the engine compares: the post's opening, else its title."""
+        return matching_text(opening(record.get("text") or record.get("title") or "", self.config))
 
     # -- the three stages -------------------------------------------------------------------
 
@@ -126,55 +124,130 @@ class Engine:
             self._resighted(record, prior, stored)
             return record
         known = self._remember(record)
-        matching = engine_text(record)
+        matching = self.engine_text(record)
         self._work[known.id] = _Work(known, matching)
         signature = self.dedupe_index.signature(matching)
-        original = self._copy_of(record, known, signature)
-        if original is not None:
+        found = self._copy_of(record, known, signature)
+        if found is not None:
+            original, evidence = found
             # (an original older than the engine's memory is no longer known: it is older)
             root = self.known.get(original)
-            if root is not None and known.time < root.time:
+            if root is not None and _earlier(known, root):
                 # The "original" was published later: this post is the original of them all.
-                self._promote(known.id, original)
+                self._promote(known.id, original, evidence)
             else:
                 known.duplicate_of = record["duplicate_of"] = original
+                record["duplicate_evidence"] = evidence
                 if root is not None:
                     self.copies.setdefault(original, []).append(known.id)
         self.dedupe_index.add(known.id, signature, known.time)
         return record
 
     def thread(self, record: PostRecord) -> PostRecord:
-        """Put the post in a story thread (`thread_id`)."""
+        """Put the post in a story thread (`thread_id`), saying why (`thread_evidence`)."""
         work = self._work.get(record["id"])
         if work is None or work.resighted:
             return record
         known = work.known
         signals = self._signals(record, work)
-        vector = self.thread_index.vector(signals.terms)
-        thread_id = self._hard_thread(known)
-        if thread_id is None:
-            decision = self.thread_index.choose(signals, vector)
-            thread_id = decision.thread_id if decision else f"t{known.id}"
-        elif thread_id not in self.thread_index.threads:
-            self._restore_thread(thread_id)
-        self.thread_index.add(thread_id, signals, vector)
+        index = self.thread_index
+        vector = index.vector(signals.terms)
+        forced = self._hard_thread(known)
+        if forced is None:
+            decision = index.choose(signals, vector)
+            thread_id = decision.thread_id or f"t{known.id}"
+            evidence = self._score_evidence(decision, signals, vector)
+        else:
+            thread_id, evidence = forced
+            if thread_id not in index.threads:
+                self._restore_thread(thread_id)
+        index.add(thread_id, signals, vector)
         known.thread = record["thread_id"] = thread_id
+        record["thread_evidence"] = evidence
         self._place_in_timelines(known)
         self._note_title(thread_id, record, known)
         self._dirty_threads.add(thread_id)
-        for closed in self.thread_index.take_closed():
+        for closed in index.take_closed():
             self._dirty_threads.add(closed)
-        # A follow-up that arrived before this post may have it as its report.
-        # Marked posts are kept in time order: in the usual case (posts arriving in time
-        # order) none is later than this one and nothing is looked at.
-        followers = self.marked.setdefault(thread_id, [])
+        self._relink_later(known)
+        if known.marker:
+            bisect.insort(self.marked.setdefault(thread_id, []), (known.time, known.id))
+        if index.merge_due(thread_id):
+            found = index.merge_candidate(thread_id)
+            if found is not None:
+                self._merge(thread_id, *found, record)
+        return record
+
+    def _merge(self, one: str, other: str, cosine: float, record: PostRecord) -> None:
+        """Two open threads tell one story: the smaller (else the younger) moves into the
+        other. Its posts move (a new revision each, `thread_evidence` saying so), its record
+        says where they went (`status` "merged", `merged_into`), and follow-ups are worked
+        out again for the publishers now in one thread."""
+        index = self.thread_index
+        a, b = index.threads[one], index.threads[other]
+        into, gone = (
+            (one, other) if (b.size, -b.first, other) < (a.size, -a.first, one) else (other, one)
+        )
+        gone_record = self.thread_record(gone)
+        index.absorb(into, gone)
+        self.merged[gone] = into
+        self._merged_records[gone] = {
+            **gone_record,
+            "post_count": 0,
+            "status": "merged",
+            "merged_into": into,
+        }
+        summary = f"thread {gone} merged into {into} (their centroids' cosine {cosine:.2f})"
+        moved = {"kind": "merged", "from": gone, "into": into, "cosine": _round(cosine)}
+
+        def evidence(before: dict[str, Any] | None) -> dict[str, Any]:
+            return {**moved, "summary": summary, "before": (before or {}).get("summary")}
+
+        for stored in self.store.thread_posts(gone):
+            pending = self._updates.get(stored["id"], stored)
+            if pending.get("thread_id") == gone:
+                self._update(
+                    stored["id"],
+                    thread_id=into,
+                    thread_evidence=evidence(pending.get("thread_evidence")),
+                )
+        if record.get("thread_id") == gone:
+            record["thread_id"] = into
+            record["thread_evidence"] = evidence(record.get("thread_evidence"))
+        timelines = self.timelines.pop(gone, {})
+        target = self.timelines.setdefault(into, {})
+        for key, posts in timelines.items():
+            target[key] = sorted([*target.get(key, []), *posts])
+            for _, post in posts:
+                if post in self.known:
+                    self.known[post].thread = into
+        self.marked[into] = sorted([*self.marked.get(into, []), *self.marked.pop(gone, [])])
+        title = self.titles.pop(gone, None)
+        if title is not None and (into not in self.titles or title[:2] < self.titles[into][:2]):
+            self.titles[into] = title
+        self._dirty_threads.update((into, gone))
+        # a publisher's posts from both threads now form one timeline: their links may change
+        for key in timelines:
+            if key != ALL_PUBLISHERS:
+                for _, post in target[key]:
+                    self._relink(post)
+        for _, post in self.marked[into]:
+            self._relink(post)
+
+    def _relink_later(self, known: Known) -> None:
+        """Posts that arrived before this one but were published after it may continue it:
+        marked posts of the thread, and the publisher's next post there. In the usual case
+        (posts arriving in time order) none is later and nothing is looked at."""
+        thread_id = known.thread or ""
+        followers = self.marked.get(thread_id, [])
         later = bisect.bisect_right(followers, (known.time, "\uffff"))
         for _, member in followers[later:]:
             if member in self.known:
                 self._relink(member)
-        if known.marker:
-            bisect.insort(followers, (known.time, known.id))
-        return record
+        own = self.timelines.get(thread_id, {}).get(known.publisher, [])
+        after = bisect.bisect_right(own, (known.time, "\uffff"))
+        if after < len(own) and own[after][1] in self.known:
+            self._relink(own[after][1])
 
     def link(self, record: PostRecord) -> PostRecord:
         """Link the post to the report it continues (`follows_up`, `link_type`, `link_evidence`)."""
@@ -201,7 +274,10 @@ class Engine:
 
     def take_threads(self) -> list[ThreadRecord]:
         """Thread records changed since the last call."""
-        records = [self.thread_record(tid) for tid in sorted(self._dirty_threads)]
+        records = [
+            self._merged_records.pop(tid, None) or self.thread_record(tid)
+            for tid in sorted(self._dirty_threads)
+        ]
         self._dirty_threads.clear()
         for record in records:
             if record["status"] == "closed":
@@ -213,31 +289,57 @@ class Engine:
 
     # -- copies -----------------------------------------------------------------------------
 
-    def _copy_of(self, record: PostRecord, known: Known, signature: Signature | None) -> str | None:
-        """The original this post copies: a Telegram forward's source, or the post whose
-        matching text it repeats."""
+    def _copy_of(
+        self, record: PostRecord, known: Known, signature: Signature | None
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The original this post copies, and how it was found: a Telegram forward's source,
+        or the post whose matching text it repeats."""
         forwarded = record.get("forwarded_from")
         if forwarded and post_id(forwarded) in self.known:
-            return self._root(post_id(forwarded))
+            source = post_id(forwarded)
+            return self._root(source), self._duplicate_evidence(source, None)
         match = self.dedupe_index.find(signature, known.time)
         if match is None or match.original not in self.known:
             return None
-        return self._root(match.original)
+        return self._root(match.original), self._duplicate_evidence(match.original, match)
+
+    def _duplicate_evidence(self, matched: str, match: Match | None) -> dict[str, Any]:
+        """`duplicate_evidence`: how the post was found to repeat `matched`."""
+        url = self.known[matched].url
+        if match is None:
+            return {"kind": "forward", "matched": matched, "summary": f"forward of {url}"}
+        evidence: dict[str, Any] = {"kind": match.kind, "matched": matched}
+        if match.kind == "exact":
+            evidence["summary"] = f"same text as {url}"
+        elif match.kind == "near":
+            evidence["jaccard"] = round(match.similarity, 3)
+            evidence["summary"] = f"near-duplicate of {url} (Jaccard {match.similarity:.2f})"
+        else:
+            evidence["containment"] = round(match.similarity, 3)
+            evidence["summary"] = f"{match.similarity:.0%} of its text is in {url}"
+        return evidence
 
     def _root(self, post: str) -> str:
         known = self.known.get(post)
         return known.duplicate_of if known and known.duplicate_of else post
 
-    def _promote(self, new_original: str, old_original: str) -> None:
-        """`new_original` predates the post its copies pointed at: they all point at it now."""
+    def _promote(self, new_original: str, old_original: str, evidence: dict[str, Any]) -> None:
+        """`new_original` predates the post its copies pointed at: they all point at it now.
+        The old original repeats it as the new post was found to repeat the old one."""
         group = [old_original, *self.copies.pop(old_original, [])]
         self.copies[new_original] = group
+        mirrored = dict(evidence, matched=new_original)
+        url = self.known[new_original].url
+        if "summary" in mirrored:
+            old_url = self.known[old_original].url if old_original in self.known else ""
+            mirrored["summary"] = mirrored["summary"].replace(old_url, url) if old_url else url
         for member in group:
             if member in self.known:
                 self.known[member].duplicate_of = new_original
-            self._update(member, duplicate_of=new_original)
             if member != old_original:
+                self._update(member, duplicate_of=new_original)
                 continue
+            self._update(member, duplicate_of=new_original, duplicate_evidence=mirrored)
             # The old original repeated the new one; it no longer continues anything itself.
             self._relink(member)
 
@@ -253,11 +355,12 @@ class Engine:
         )
         # A news report says what it is about in its title and opening; later paragraphs
         # recall earlier events ("... weeks after a roadside bomb on the Inkhil road").
-        body = terms(work.matching, BODY_TERMS)
-        words = body + body[:LEAD_TERMS]
+        text = self.config.text
+        body = terms(work.matching, text.body_terms)
+        words = body + body[: text.lead_terms]
         title = record.get("title")
-        if title:
-            words += terms(matching_text(title)) * 2
+        if title and text.title_weight:
+            words += terms(matching_text(title)) * text.title_weight
         hashtags = [folded(tag) for tag in record.get("hashtags") or []]
         return PostSignals(
             id=record["id"],
@@ -271,22 +374,88 @@ class Engine:
             has_marker=work.known.marker is not None,
         )
 
-    def _hard_thread(self, known: Known) -> str | None:
-        """The thread a post must join whatever its words: its original's, its parent's, the
-        thread of a post it links to or embeds, or of a post that already replied to it."""
-        related = [known.duplicate_of, *self.copies.get(known.id, [])]
-        related.append(known.reply_to and post_id(known.reply_to))
-        related += [post_id(url) for url in known.links]
-        related += self.embedded.get(known.id, [])
-        related += sorted(self.waiting.get(known.id, ()))
-        for other in related:
+    def _hard_thread(self, known: Known) -> tuple[str, dict[str, Any]] | None:
+        """The thread a post must join whatever its words, and why: its original's, its
+        parent's, the thread of a post it links to or embeds, of a copy of it that came
+        first, or of a post that already replied to it or linked to it."""
+        related: list[tuple[str | None, str]] = [(known.duplicate_of, "copy")]
+        related += [(other, "copied_by") for other in self.copies.get(known.id, [])]
+        related.append((known.reply_to and post_id(known.reply_to), "reply"))
+        related += [(post_id(url), "link") for url in known.links]
+        related += [(other, "embeds") for other in self.embedded.get(known.id, [])]
+        related += [(other, "pointed_at_by") for other in sorted(self.waiting.get(known.id, ()))]
+        for other, kind in related:
             if other and other in self.known and self.known[other].thread:
-                return self.known[other].thread
-        for other in related:
+                thread = self._resolve(self.known[other].thread)
+                return thread, _forced(kind, other, self.known[other].url)
+        for other, kind in related:
             stored = self.store.get(other) if other else None
             if stored and stored.get("thread_id"):
-                return stored["thread_id"]
+                return self._resolve(stored["thread_id"]), _forced(kind, other, stored["url"])
         return None
+
+    def _resolve(self, thread_id: str) -> str:
+        """The thread a thread's posts are in now: itself, or the one it was merged into."""
+        for _ in range(64):  # a chain of merges is short; a loop in bad data must not hang
+            into = self.merged.get(thread_id)
+            if into is None and thread_id not in self.thread_index.threads:
+                record = self.store.get_thread(thread_id)
+                if record and record.get("status") == "merged":
+                    into = record.get("merged_into")
+            if not into or into == thread_id:
+                break
+            thread_id = into
+        return thread_id
+
+    def _score_evidence(
+        self, decision: Decision, signals: PostSignals, vector: dict[str, float]
+    ) -> dict[str, Any]:
+        """`thread_evidence` of a scored decision: the score with its parts, what the post
+        shares with the thread, and the runner-up; or, for a new thread, the best that fell
+        short."""
+        best, second, threshold = decision.best, decision.runner_up, decision.threshold
+        if decision.thread_id is None or best is None:
+            evidence: dict[str, Any] = {"kind": "new", "threshold": _round(threshold)}
+            if best is None:
+                evidence["summary"] = "new thread: no open thread shares a telling term or place"
+                return evidence
+            evidence["best"] = self._score_parts(best, signals, vector)
+            evidence["summary"] = (
+                f"new thread: the best, {best.thread_id}, scored {best.total:.2f} < {threshold:.2f}"
+            )
+            return evidence
+        evidence = {"kind": "score", "threshold": _round(threshold)}
+        evidence.update(self._score_parts(best, signals, vector))
+        evidence["runner_up"] = (
+            {"thread_id": second.thread_id, "score": _round(second.total)} if second else None
+        )
+        shared = ", ".join(evidence["shared_terms"][:4]) or "no words"
+        evidence["summary"] = (
+            f"score {best.total:.2f} ≥ {threshold:.2f}: cosine {best.cosine:.2f} ({shared})"
+            + (f", places {best.place:+.2f}" if best.place else "")
+            + (f", event {best.event:+.2f}" if best.event else "")
+            + (f"; runner-up {second.thread_id} {second.total:.2f}" if second else "")
+        )
+        return evidence
+
+    def _score_parts(
+        self, score: Any, signals: PostSignals, vector: dict[str, float]
+    ) -> dict[str, Any]:
+        thread = self.thread_index.threads[score.thread_id]
+        return {
+            "thread_id": score.thread_id,
+            "score": _round(score.total),
+            "cosine": _round(score.cosine),
+            "place": _round(score.place),
+            "event": _round(score.event),
+            "marker": _round(score.marker),
+            "fade": _round(score.fade),
+            "shared_terms": self.thread_index.shared_terms(vector, score.thread_id),
+            "shared_hashtags": [tag for tag in signals.hashtags if tag in thread.hashtags][:6],
+            "shared_places": [
+                place.removeprefix("~") for place in signals.places if place in thread.places
+            ][:6],
+        }
 
     def _restore_thread(self, thread_id: str) -> None:
         """Bring a thread the engine no longer holds (closed, or from an earlier run) back."""
@@ -294,13 +463,13 @@ class Engine:
         first = last = self.clock
         thread = Thread(id=thread_id, first=first, last=last)
         if record:
-            thread.post_ids = list(record.get("post_ids") or [])
+            thread.size = int(record.get("post_count") or 0)
             thread.first = _epoch(record.get("first_seen")) or first
             thread.last = _epoch(record.get("last_seen")) or last
             thread.sources.update(record.get("sources") or [])
             thread.places.update(p for p in record.get("places") or [] if self._is_specific(p))
             thread.hashtags.update(record.get("hashtags") or [])
-        self.thread_index.threads[thread_id] = thread
+        self.thread_index.restore(thread)
 
     def _is_specific(self, place: str) -> bool:
         return place in self.gazetteer.places and self.gazetteer.places[place].specific
@@ -316,7 +485,8 @@ class Engine:
             rank += 2
         if not text:
             return
-        text = text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1] + "…"
+        limit = self.config.threads.title_chars
+        text = text if len(text) <= limit else text[: limit - 1] + "…"
         current = self.titles.get(thread_id)
         if current is None or (rank, known.time) < current[:2]:
             self.titles[thread_id] = (rank, known.time, text)
@@ -335,13 +505,13 @@ class Engine:
             "title": title[2] if title else (stored or {}).get("title"),
             "first_seen": _iso(thread.first),
             "last_seen": _iso(thread.last),
-            "post_count": len(thread.post_ids),
-            "post_ids": list(thread.post_ids),
+            "post_count": thread.size,
             "sources": sorted(thread.sources),
             "places": [p for p, _ in thread.places.most_common(8)]
             + [g for g, _ in thread.governorates.most_common(3) if g not in thread.places],
             "hashtags": [h for h, _ in thread.hashtags.most_common(10)],
             "status": "closed" if thread.closed else "open",
+            "merged_into": None,
             "revision": None,
         }
 
@@ -349,7 +519,9 @@ class Engine:
 
     def _find_link(self, known: Known) -> tuple[str | None, str | None, str | None]:
         """(target, link_type, evidence) by the first evidence that holds: a reply, a link, an
-        embed, a marker. Targets are originals, published before the post."""
+        embed, a marker (→ the publisher's latest earlier post in the thread, else anyone's),
+        or none but the thread itself (→ the publisher's latest earlier post there, an
+        `update`). Targets are originals, published before the post."""
         if known.duplicate_of and not known.reply_to:
             return None, None, None  # a copy repeats its original; it continues nothing
         marker_type = known.marker.link_type if known.marker else None
@@ -367,10 +539,16 @@ class Engine:
         if embedded:
             target = max(embedded, key=lambda pid: (self.known[pid].time, pid))
             return target, marker_type or "follow_up", f"embeds {self.known[target].url}"
-        if known.marker and known.thread:
-            target = self._latest_before(known)
+        if not known.thread:
+            return None, None, None
+        timelines = self.timelines.get(known.thread, {})
+        own = self._latest_in(timelines.get(known.publisher, []), known)
+        if known.marker:
+            target = own or self._latest_in(timelines.get(ALL_PUBLISHERS, []), known)
             if target:
                 return target, marker_type, f'marker "{known.marker.text}"'
+        if own and self.config.links.same_publisher:
+            return own, "update", "same publisher, same story"
         return None, None, None
 
     def _earlier(self, known: Known, other: str) -> str | None:
@@ -386,16 +564,6 @@ class Engine:
         if root == known.id or self.known[root].time > known.time:
             return None
         return root
-
-    def _latest_before(self, known: Known) -> str | None:
-        """The latest earlier post of the same publisher in the thread, else of anyone — as
-        the original it copies, when it is a copy."""
-        timelines = self.timelines.get(known.thread or "", {})
-        for key in (known.publisher, ALL_PUBLISHERS):
-            found = self._latest_in(timelines.get(key, []), known)
-            if found:
-                return found
-        return None
 
     def _latest_in(self, timeline: list[tuple[float, str]], known: Known) -> str | None:
         index = bisect.bisect_left(timeline, (known.time, ""))
@@ -436,15 +604,20 @@ class Engine:
 
     def _remember(self, record: PostRecord) -> Known:
         text = record.get("text") or ""
+        published = _epoch(record.get("published_at"))
+        links = self.config.links
         known = Known(
             id=record["id"],
             url=record["url"],
             source=record["source"],
             platform=record["platform"],
-            time=_epoch(record.get("published_at")) or _epoch(record.get("collected_at")) or 0.0,
+            time=published or _epoch(record.get("collected_at")) or 0.0,
+            span=DAY if published and _date_only(record) else 0.0,
             reply_to=record.get("reply_to"),
             links=tuple(_post_links(record)),
-            marker=find_marker(text[:ENGINE_TEXT_CHARS]) if text else None,
+            marker=find_marker(text[: self.config.text.opening_chars], links=links)
+            if text
+            else None,
             publisher=publisher(record),
         )
         self.arrivals += 1
@@ -470,6 +643,7 @@ class Engine:
             }
         for key in ("thread_id", "duplicate_of", "follows_up", "link_type", "link_evidence"):
             record[key] = source.get(key)
+        # (the evidence fields stay None: the store keeps the evidence it has)
         self._work[record["id"]] = _Work(
             prior or Known(record["id"], record["url"], "", "", 0.0), "", resighted=True
         )
@@ -486,7 +660,7 @@ class Engine:
 
     def _forget_old(self) -> None:
         horizon = self.clock - self.config.memory_seconds
-        recent = self.arrivals - self.config.keep_recent
+        recent = self.arrivals - self.config.memory.keep_recent
         while self._by_time and self._by_time[0][0] < horizon:
             _, post = self._by_time[0]
             known = self.known.get(post)
@@ -527,7 +701,7 @@ class Engine:
             self.copies.setdefault(known.duplicate_of, []).append(known.id)
         if record.get("embedded_in"):
             self.embedded.setdefault(post_id(record["embedded_in"]), []).append(known.id)
-        work = _Work(known, engine_text(record))
+        work = _Work(known, self.engine_text(record))
         self.dedupe_index.add(known.id, self.dedupe_index.signature(work.matching), known.time)
         if known.thread:
             if known.marker:
@@ -554,9 +728,15 @@ def publisher(record: PostRecord) -> str:
     return f"source:{record['source']}"
 
 
-def engine_text(record: PostRecord) -> str:
-    """The matching text the engine compares: the post's text (its opening), else its title."""
-    return matching_text((record.get("text") or record.get("title") or "")[:ENGINE_TEXT_CHARS])
+def opening(text: str, config: EngineConfig) -> str:
+    """The opening of a text the engine reads, cut at a space: a word cut in half would be a
+    word that is not in the text."""
+    limit = config.text.opening_chars
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut
 
 
 def _post_links(record: PostRecord) -> list[str]:
@@ -580,6 +760,39 @@ def _epoch(value: str | None) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
+
+
+def _earlier(a: Known, b: Known) -> bool:
+    """Whether `a` was published before `b`, at the coarser precision of the two: a date
+    without a time of day is not earlier than an exact time on that day, nor later."""
+    if a.span:
+        return a.time + a.span <= b.time
+    return a.time < b.time
+
+
+def _date_only(record: PostRecord) -> bool:
+    """A published time that stands for a whole day: a date given without a time of day
+    ("18 ديسمبر 2023"), which parses to midnight."""
+    published = record.get("published_at") or ""
+    raw = record.get("published_raw")
+    return "T00:00:00" in published and bool(raw) and is_date_only(raw)
+
+
+def _forced(kind: str, other: str, url: str) -> dict[str, Any]:
+    """`thread_evidence` of a post that joins a thread whatever its words."""
+    summaries = {
+        "copy": f"copy of {url}",
+        "copied_by": f"{url}, a copy of it, came first",
+        "reply": f"reply to {url}",
+        "link": f"links to {url}",
+        "embeds": f"embeds {url}",
+        "pointed_at_by": f"{url} replies to it or links to it",
+    }
+    return {"kind": kind, "post": other, "summary": summaries[kind]}
+
+
+def _round(value: float) -> float:
+    return round(value, 3)
 
 
 def _iso(epoch: float) -> str:

@@ -1,15 +1,21 @@
 """`monitor eval`: replay a labelled file and score the engine against its gold labels.
 
 A labelled line is a raw item plus `gold_thread` (a story id), `gold_duplicate_of` and
-`gold_follows_up` (URLs of other posts in the file, or null). Scores:
-- threads: B-cubed precision, recall and F1 over posts (each post's cluster against its story);
-- copies: precision and recall of (copy, original) pairs;
+`gold_follows_up` (URLs of other posts in the file, or null). A line whose `gold_thread` is
+null is a *distractor*: a post of the stream that belongs to no labelled story, kept so that
+stories meet the traffic around them; it is not scored itself, but one that joins a labelled
+story's thread counts against that story's precision. A line with `gold_skip` true (an
+article that is partly about a labelled story) is left out of the scores altogether. Scores:
+- threads: B-cubed precision, recall and F1 over the labelled posts (each post's cluster
+  against its story);
+- copies: precision and recall of (copy, original) pairs among labelled posts;
 - follow-ups: precision and recall of (post, report it continues) pairs, and how many of the
   found pairs also have the gold link type.
 """
 
 from __future__ import annotations
 
+import gzip
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from monitor.config import EngineConfig
 from monitor.replay import ReplayReport, replay
 from monitor.storage import open_store
 from monitor.urls import canonical_url, post_id
@@ -36,23 +43,33 @@ class Scores:
     followup_recall: float
     followup_pairs: int
     link_type_accuracy: float
+    # headline pairs (`gold_pair`, `gold_stance`): a changed fact is no copy, a paraphrase is
+    # one story
+    stance_pairs: int = 0
+    disagree_copied: float = 0.0
+    agree_together: float = 1.0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
 def load_labelled(path: Path) -> list[dict[str, Any]]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return [orjson.loads(line) for line in data.splitlines() if line.strip()]
 
 
 def evaluate(
-    lines: list[dict[str, Any]], data_dir: Path | None = None
+    lines: list[dict[str, Any]],
+    data_dir: Path | None = None,
+    config: EngineConfig | None = None,
 ) -> tuple[Scores, list[dict]]:
     """Replay the lines into a data dir (a temporary one by default) and score the result."""
     with tempfile.TemporaryDirectory(prefix="monitor-eval-") as temp:
         target = data_dir or Path(temp)
         report = ReplayReport()
-        replay(enumerate(lines, start=1), target, report)
+        replay(enumerate(lines, start=1), target, report, engine_config=config)
         store = open_store(target)
         try:
             predicted = {record["id"]: record for record in store.iter_posts()}
@@ -62,9 +79,12 @@ def evaluate(
 
 
 def _gold(lines: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Gold labels by post id (a post listed twice, e.g. a feed item and an embed, once)."""
+    """Gold labels of the labelled posts by id (a post listed twice, e.g. a feed item and an
+    embed, once); distractors and skipped lines are not in it."""
     gold: dict[str, dict[str, Any]] = {}
     for line in lines:
+        if line.get("gold_thread") is None or line.get("gold_skip"):
+            continue
         pid = _id(line["url"])
         gold.setdefault(
             pid,
@@ -83,12 +103,17 @@ def _id(url: str | None) -> str | None:
     return post_id(canonical_url(url)) if url else None
 
 
+def _skipped(lines: Iterable[dict[str, Any]]) -> set[str]:
+    return {_id(line["url"]) for line in lines if line.get("gold_skip")}  # type: ignore[misc]
+
+
 def score(lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) -> Scores:
     gold = _gold(lines)
     ids = [pid for pid in gold if pid in predicted]
-    precision, recall = _bcubed(
-        {pid: gold[pid]["thread"] for pid in ids}, {pid: predicted[pid]["thread_id"] for pid in ids}
-    )
+    skipped = _skipped(lines)
+    # every post of the stream but the skipped ones: a distractor in a story's thread counts
+    found = {pid: record["thread_id"] for pid, record in predicted.items() if pid not in skipped}
+    precision, recall = _bcubed({pid: gold[pid]["thread"] for pid in ids}, found)
     gold_dups = {(pid, g["duplicate_of"]) for pid, g in gold.items() if g["duplicate_of"]}
     found_dups = {
         (pid, p["duplicate_of"])
@@ -105,7 +130,9 @@ def score(lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) -> 
     typed = sum(
         1 for pid, _ in right_links if predicted[pid]["link_type"] == gold[pid]["link_type"]
     )
+    pairs = _stance_pairs(lines, predicted)
     return Scores(
+        **pairs,
         posts=len(ids),
         thread_precision=precision,
         thread_recall=recall,
@@ -120,13 +147,42 @@ def score(lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) -> 
     )
 
 
+def _stance_pairs(
+    lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """For lines in headline pairs: the share of `disagree` pairs whose second headline was
+    marked a copy of the first, and of `agree` pairs whose two headlines share a thread."""
+    sides: dict[Any, list[dict[str, Any]]] = {}
+    for line in lines:
+        if line.get("gold_pair") is not None:
+            sides.setdefault(line["gold_pair"], []).append(line)
+    copied = disagree = together = agree = 0
+    for first, second in (pair for pair in sides.values() if len(pair) == 2):
+        a, b = predicted.get(_id(first["url"]) or ""), predicted.get(_id(second["url"]) or "")
+        if a is None or b is None:
+            continue
+        if first.get("gold_stance") == "disagree":
+            disagree += 1
+            copied += b.get("duplicate_of") == a["id"] or a.get("duplicate_of") == b["id"]
+        elif first.get("gold_stance") == "agree":
+            agree += 1
+            together += a["thread_id"] == b["thread_id"]
+    return {
+        "stance_pairs": disagree + agree,
+        "disagree_copied": _ratio(copied, disagree) if disagree else 0.0,
+        "agree_together": _ratio(together, agree),
+    }
+
+
 def _bcubed(gold: dict[str, Any], found: dict[str, Any]) -> tuple[float, float]:
-    """B-cubed precision and recall (Bagga & Baldwin 1998), averaged over items."""
+    """B-cubed precision and recall (Bagga & Baldwin 1998), averaged over the items of `gold`;
+    `found` may hold more items (distractors), which enlarge the clusters they are in."""
     by_gold: dict[Any, set[str]] = {}
     by_found: dict[Any, set[str]] = {}
     for item in gold:
         by_gold.setdefault(gold[item], set()).add(item)
-        by_found.setdefault(found[item], set()).add(item)
+    for item, cluster in found.items():
+        by_found.setdefault(cluster, set()).add(item)
     precision = recall = 0.0
     for item in gold:
         same_gold, same_found = by_gold[gold[item]], by_found[found[item]]
@@ -146,24 +202,100 @@ def _ratio(part: int, whole: int) -> float:
 
 
 def _mistakes(lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) -> list[dict]:
-    """Each wrong copy or follow-up decision, for a reader to see why."""
+    """Each wrong thread, copy or follow-up decision, with the engine's evidence for it.
+
+    Threads: a story's posts outside the thread that holds most of them are `split`; posts
+    of other stories (or distractors) in a thread that mostly holds one story are `joined`."""
     gold = _gold(lines)
     urls = {pid: g["url"] for pid, g in gold.items()}
-    mistakes = []
+    urls.update({_id(line["url"]): line["url"] for line in lines})  # type: ignore[misc]
+    mistakes: list[dict] = []
+    for pid, g in gold.items():
+        if pid not in predicted:
+            mistakes.append({"url": g["url"], "problem": "not stored"})
+    mistakes += _thread_mistakes(gold, predicted, urls, _skipped(lines))
     for pid, g in gold.items():
         p = predicted.get(pid)
         if p is None:
-            mistakes.append({"url": g["url"], "problem": "not stored"})
             continue
         for field in ("duplicate_of", "follows_up"):
             if g[field] != p.get(field):
+                evidence = p.get("duplicate_evidence") if field == "duplicate_of" else None
                 mistakes.append(
                     {
                         "url": g["url"],
                         "field": field,
                         "gold": urls.get(g[field], g[field]),
                         "found": urls.get(p.get(field), p.get(field)),
-                        "evidence": p.get("link_evidence"),
+                        "evidence": (evidence or {}).get("summary") or p.get("link_evidence"),
                     }
                 )
     return mistakes
+
+
+def _thread_mistakes(
+    gold: dict[str, dict[str, Any]],
+    predicted: dict[str, dict[str, Any]],
+    urls: dict[str, str],
+    skipped: set[str],
+) -> list[dict]:
+    stories: dict[str, list[str]] = {}
+    threads: dict[str, list[str]] = {}
+    for pid, g in gold.items():
+        if pid in predicted:
+            stories.setdefault(g["thread"], []).append(pid)
+    for pid, record in predicted.items():
+        if pid not in skipped:
+            threads.setdefault(record["thread_id"], []).append(pid)
+
+    def main(values: list[Any]) -> Any:
+        counts: dict[Any, int] = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        return max(counts, key=lambda value: (counts[value], str(value)))
+
+    story_thread = {
+        story: main([predicted[pid]["thread_id"] for pid in members])
+        for story, members in stories.items()
+    }
+    mistakes = []
+    for story, members in sorted(stories.items()):
+        for pid in members:
+            thread = predicted[pid]["thread_id"]
+            if thread != story_thread[story]:
+                mistakes.append(
+                    _thread_mistake("split", pid, story, thread, predicted, urls)
+                    | {"story_thread": story_thread[story]}
+                )
+    for thread, members in sorted(threads.items()):
+        labelled = [gold[pid]["thread"] for pid in members if pid in gold]
+        if not labelled:
+            continue
+        story = main(labelled)
+        for pid in members:
+            own = gold[pid]["thread"] if pid in gold else None
+            if own != story:
+                mistakes.append(
+                    _thread_mistake("joined", pid, own, thread, predicted, urls)
+                    | {"thread_story": story}
+                )
+    return mistakes
+
+
+def _thread_mistake(
+    problem: str,
+    pid: str,
+    story: str | None,
+    thread: str,
+    predicted: dict[str, dict[str, Any]],
+    urls: dict[str, str],
+) -> dict[str, Any]:
+    record = predicted[pid]
+    return {
+        "url": urls.get(pid, record.get("url")),
+        "problem": problem,
+        "story": story,
+        "thread": thread,
+        "title": (record.get("title") or record.get("text") or "")[:100],
+        "evidence": (record.get("thread_evidence") or {}).get("summary"),
+    }

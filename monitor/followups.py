@@ -11,14 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from monitor.config import LinksConfig
 from monitor.matching import BANNERS, fold
 from monitor.matching import folded as folded_lower
 
 MARKERS_FILE = Path(__file__).parent / "data" / "followup_markers.tsv"
-# How far into a post a "start" marker followed by ":" or "|" may stand, and how much of the
-# opening the start markers read (banners, emoji and hashtags may come first).
-START_CHARS = 60
-START_WINDOW = 240
+_DEFAULTS = LinksConfig()
 
 
 class Marker(NamedTuple):
@@ -58,7 +56,7 @@ class _Patterns:
 
 
 @lru_cache(maxsize=4)
-def _compiled(markers: tuple[Marker, ...]) -> _Patterns:
+def _compiled(markers: tuple[Marker, ...], start_chars: int) -> _Patterns:
     """Markers as three patterns on folded, lower-case text, each an alternation read once.
     A "start" marker opens the post (after banners, emoji and hashtags: "#درعا | عاجل |
     تحديث") or is followed by a colon or bar near the opening ("... تحديث: ..."), never a
@@ -71,7 +69,7 @@ def _compiled(markers: tuple[Marker, ...]) -> _Patterns:
     return _Patterns(
         markers=ordered,
         opening=_alternation(rf"^(?:[^\w#]|#\w+|(?:{_BANNER_WORDS})(?!\w))*(?:{{}})(?!\w)", start),
-        labelled=_alternation(rf"^.{{{{0,{START_CHARS}}}}}?(?<!\w)(?:{{}})\s*[:|\-–—]", start),
+        labelled=_alternation(rf"^.{{{{0,{start_chars}}}}}?(?<!\w)(?:{{}})\s*[:|\-–—]", start),
         anywhere=_alternation(r"(?<!\w)(?:{})(?!\w)", anywhere),
         anchors=tuple({fold(m.pattern).lower().split()[0] for m in ordered if m.where != "start"}),
     )
@@ -84,12 +82,16 @@ def _alternation(template: str, branches: list[str]) -> re.Pattern[str] | None:
     return re.compile(template.format("|".join(branches)), re.S)
 
 
-def find_marker(text: str, markers: tuple[Marker, ...] | None = None) -> MarkerHit | None:
+def find_marker(
+    text: str, markers: tuple[Marker, ...] | None = None, links: LinksConfig = _DEFAULTS
+) -> MarkerHit | None:
     """The follow-up marker a post carries, if any: of those found, a correction before an
-    update before a follow-up, then the longest."""
+    update before a follow-up, then the longest. A "start" marker followed by ":" or "|" may
+    stand `links.marker_start_chars` into the post; start markers read the first
+    `links.marker_window` characters (banners, emoji and hashtags may come first)."""
     folded = folded_lower(text)
-    patterns = _compiled(markers or load_markers())
-    opening = folded[:START_WINDOW]
+    patterns = _compiled(markers or load_markers(), links.marker_start_chars)
+    opening = folded[: links.marker_window]
     found = []
     for pattern, where in ((patterns.opening, opening), (patterns.labelled, opening)):
         match = pattern.search(where) if pattern is not None else None

@@ -59,7 +59,9 @@ POST_FIELDS = (
     "embedded_in",
     "forwarded_from",
     "thread_id",
+    "thread_evidence",
     "duplicate_of",
+    "duplicate_evidence",
     "follows_up",
     "link_type",
     "link_evidence",
@@ -70,6 +72,9 @@ POST_FIELDS = (
 # new revision.
 VOLATILE_FIELDS = frozenset({"collected_at", "revision", "views"})
 
+# A thread's line in the change log (`export/threads.jsonl`) and in the store. From schema
+# version 2 it names no posts: each post's `thread_id` says where it is, and a post that moves
+# gets a new revision, so a long story writes lines of a constant size.
 THREAD_FIELDS = (
     "schema_version",
     "thread_id",
@@ -77,10 +82,12 @@ THREAD_FIELDS = (
     "first_seen",
     "last_seen",
     "post_count",
-    "post_ids",
     "sources",
     "places",
     "hashtags",
     "status",
+    "merged_into",
     "revision",
 )
+# A thread in a snapshot (`monitor export --threads`): its posts too.
+SNAPSHOT_THREAD_FIELDS = (*THREAD_FIELDS[:6], "post_ids", *THREAD_FIELDS[6:])

@@ -9,6 +9,7 @@ is the report itself.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 # Banners that open a post, not part of the report ("عاجل |", "خاص:", "🔴 عاجل").
@@ -43,10 +44,6 @@ OUTLETS = (
     "العربيه",
 )
 
-# The story engine reads an article's opening: it is what copies share and what names the
-# story, and the rest of a 5,000-character article would only cost time.
-ENGINE_TEXT_CHARS = 1000
-
 _DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 # (letter, its folded form): no folded form is itself folded, so the order does not matter.
 _FOLD = (
@@ -64,6 +61,8 @@ _FOLD = (
     ("؛", " "),
     ("؟", " "),
 )
+# A word cut short where a post was truncated ("طلاب جامع… pic.twitter.com/..."): not a word.
+_CUT_WORD = re.compile(r"\w+(?:…|\.\.\.)")
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+|\S+\.(?:com|net|org)/\S*", re.I)
 _MENTION = re.compile(r"@\w+")
 _HASHTAG = re.compile(r"#(\w+)")
@@ -83,12 +82,23 @@ def _outlet_pattern() -> re.Pattern[str]:
 
 
 _CREDIT = _outlet_pattern()
+# A credit closing a post, whoever it names ("... المصدر: مراسلنا في درعا", "Source: AFP"): a
+# few words after "source:" at the very end are an attribution, not the report. (Without the
+# colon, "وقال المصدر إن ..." is the report.)
+_TAIL_CREDIT = re.compile(
+    r"(?:^|\s)(?:المصدر|المصادر|مصدر الخبر|source|via)\s*[:：|]\s*(?:\S+\s*){1,5}$", re.I
+)
 _CREDIT_MARKS = ("(", "مصدر", "مصادر", "source", "via", "credit", " -", " —", " –")
 _BANNER = re.compile(rf"^\s*(?:(?:{'|'.join(BANNERS)})\s*[|:：\-–—]+\s*)+", re.I)
 
 
 def fold(text: str) -> str:
-    """Letters only folded: diacritics and tatweel gone, alef/hamza, ى, ة and digits unified."""
+    """Letters only folded: diacritics and tatweel gone, alef/hamza, ى, ة and digits unified;
+    Arabic presentation forms (ﺍﻟﻘﺎﻫﺮﺓ, which some sites still publish) as plain letters."""
+    if not text.isascii():
+        # NFKC: presentation forms and ligatures (ﻻ, ﷲ) become letters, a hamza written as a
+        # combining mark joins its letter
+        text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
     # A chain of `in` and `replace` runs at C speed; `str.translate` with a table looks up
     # every character in a dict and cost half of all the matching work.
@@ -116,9 +126,11 @@ def matching_text(text: str) -> str:
     # Credits stand in brackets, after "المصدر"/"source", or after a dash: skip the costly
     # pattern for a text that has none of these.
     if any(mark in text for mark in _CREDIT_MARKS):
-        text = _CREDIT.sub(" ", text)
+        text = _TAIL_CREDIT.sub(" ", _CREDIT.sub(" ", text))
     if "#" in text:
         text = _HASHTAG.sub(lambda m: m.group(1).replace("_", " "), text)
+    if "…" in text or "..." in text:
+        text = _CUT_WORD.sub(" ", text)
     text = _BANNER.sub("", _strip_leading_symbols(text))
     return " ".join(_NOT_WORD.sub(" ", text).split())
 

@@ -8,9 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor import SCHEMA_VERSION
+from monitor.config import TextConfig
 from monitor.dates import is_date_only, parse_date, to_iso, x_status_time
 from monitor.items import POST_FIELDS, RAW_REQUIRED, PostRecord, RawItem
-from monitor.matching import ENGINE_TEXT_CHARS, matching_text
+from monitor.matching import matching_text
 from monitor.places import Gazetteer, load_gazetteer
 from monitor.sources import DEFAULT_TIMEZONE, PLATFORMS
 from monitor.text import extract_hashtags, extract_mentions, extract_urls, html_to_text
@@ -57,8 +58,15 @@ class InvalidItem(ValueError):
     """A raw item that cannot become a post (missing url, not http(s), ...)."""
 
 
+OPENING_CHARS = TextConfig().opening_chars
+
+
 def normalize(
-    raw: RawItem, *, now: datetime | None = None, gazetteer: Gazetteer | None = None
+    raw: RawItem,
+    *,
+    now: datetime | None = None,
+    gazetteer: Gazetteer | None = None,
+    opening_chars: int = OPENING_CHARS,
 ) -> PostRecord:
     """The post record for a raw item; InvalidItem with a one-line reason when it has none."""
     missing = [key for key in RAW_REQUIRED if raw.get(key) is None]
@@ -110,7 +118,7 @@ def normalize(
         media=list(raw.get("media") or []),
         views=raw.get("views"),
         link_previews=list(raw.get("link_previews") or []),
-        places=_places(gazetteer or load_gazetteer(), title, text),
+        places=_places(gazetteer or load_gazetteer(), title, text, opening_chars),
         reply_to=_canonical_or_none(raw.get("reply_to_url")),
         embedded_in=_canonical_or_none(raw.get("embedded_in_url")),
         forwarded_from=_canonical_or_none(raw.get("forwarded_from_url")),
@@ -152,12 +160,12 @@ def published_at(raw: str | None, *, url: str, timezone: str, now: datetime) -> 
     return to_iso(parsed) if parsed else None
 
 
-def _places(gazetteer: Gazetteer, title: str | None, text: str) -> list[str]:
+def _places(gazetteer: Gazetteer, title: str | None, text: str, opening_chars: int) -> list[str]:
     # The opening's matching form is the one the engine compares too (a cache hit there).
-    found = gazetteer.find(matching_text(text[:ENGINE_TEXT_CHARS])) if text else []
+    found = gazetteer.find(matching_text(text[:opening_chars])) if text else []
     if title:
         found += [p for p in gazetteer.find(matching_text(title)) if p not in found]
-    opening = f"{title or ''}\n{text[:ENGINE_TEXT_CHARS]}"
+    opening = f"{title or ''}\n{text[:opening_chars]}"
     if _LATIN_LETTER.search(opening):
         found += [p for p in gazetteer.find_transliterated(opening) if p not in found]
     return found

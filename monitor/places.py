@@ -50,7 +50,9 @@ class Place:
 class Gazetteer:
     """Finds place names in matching text (folded, lower-case, punctuation gone)."""
 
-    def __init__(self, places: Iterable[tuple[Place, list[str]]]):
+    def __init__(self, places: Iterable[tuple[Place, list[str]]], clashes: Iterable[str] = ()):
+        # words a name with a clitic spells that are not that place ("وزارة": ministry)
+        not_places = {tuple(fold(word.lower()).split()) for word in clashes}
         self.places: dict[str, Place] = {}
         # name → (place id, whether the name needs a cue: an ambiguous Arabic name)
         self.names: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
@@ -68,6 +70,8 @@ class Gazetteer:
                     if key and place.id not in self.skeletons.setdefault(key, []):
                         self.skeletons[key].append(place.id)
                 for key in _keys(name):
+                    if key in not_places:
+                        continue
                     self.first_words[key[0]] = max(self.first_words.get(key[0], 0), len(key))
                     entries = self.names.setdefault(key, [])
                     if all(place_id != place.id for place_id, _ in entries):
@@ -79,7 +83,7 @@ class Gazetteer:
         for path in paths:
             if path.is_file():
                 rows.extend(_read(path))
-        return cls(rows)
+        return cls(rows, read_clashes())
 
     def find(self, matching: str) -> list[str]:
         """Ids of the places named, the most often named first (then by first mention)."""
@@ -239,6 +243,13 @@ def _read(path: Path) -> list[tuple[Place, list[str]]]:
                 ]
             rows.append((place, names))
     return rows
+
+
+def read_clashes(path: Path | None = None) -> list[str]:
+    """The words that a name with a clitic spells but that are no place (see the file)."""
+    path = path or DATA / "place_word_clashes.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
 @lru_cache(maxsize=4)

@@ -7,13 +7,23 @@ from typing import Any
 
 import orjson
 
-from monitor.items import POST_FIELDS, THREAD_FIELDS, VOLATILE_FIELDS, PostRecord, ThreadRecord
+from monitor.items import (
+    POST_FIELDS,
+    SNAPSHOT_THREAD_FIELDS,
+    THREAD_FIELDS,
+    VOLATILE_FIELDS,
+    PostRecord,
+    ThreadRecord,
+)
 
 # What only the first sighting knows.
 _KEEP_FIRST = ("collected_at",)
 # The story engine's decisions: it hands over the current value every time (a re-sighting
 # carries the stored one), and may clear one (a follow-up that turned out to be a copy).
 ENGINE_FIELDS = frozenset({"thread_id", "duplicate_of", "follows_up", "link_type", "link_evidence"})
+# Why the engine decided: set with each decision; a re-sighting, which decides nothing, hands
+# over None and the stored evidence stays.
+EVIDENCE_FIELDS = frozenset({"thread_evidence", "duplicate_evidence"})
 
 
 def dumps(record: PostRecord) -> bytes:
@@ -26,6 +36,10 @@ def dumps(record: PostRecord) -> bytes:
 
 def dump_thread(record: ThreadRecord) -> bytes:
     return orjson.dumps({key: record.get(key) for key in THREAD_FIELDS})
+
+
+def dump_thread_snapshot(record: ThreadRecord) -> bytes:
+    return orjson.dumps({key: record.get(key) for key in SNAPSHOT_THREAD_FIELDS})
 
 
 def loads(data: bytes | str) -> PostRecord:
@@ -55,7 +69,7 @@ def merge(
         return merged
     merged = dict(new)
     for key in POST_FIELDS:
-        if key in ENGINE_FIELDS:
+        if key in ENGINE_FIELDS or (key in EVIDENCE_FIELDS and new.get(key) is not None):
             continue
         keep_old = key in _KEEP_FIRST or _empty(merged.get(key))
         if keep_old and not _empty(old.get(key)):

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import orjson
 
+from monitor.config import EngineConfig
 from monitor.engine import PREPARED_BATCH
 from monitor.items import PostRecord, RawItem
 from monitor.normalize import InvalidItem, normalize
@@ -98,12 +99,13 @@ def replay(
     *,
     progress: Callable[[ReplayReport], None] | None = None,
     more_ready: Callable[[], bool] | None = None,
+    engine_config: EngineConfig | None = None,
 ) -> ReplayReport:
     """Run every item through the engine into `data_dir`'s store and logs. Items are taken
     in batches (see `Engine.prepare`); `more_ready` says whether the next item can be read
     without waiting, and a batch ends when it cannot (a pipe fed live: its posts must not
     wait for the rest of a batch)."""
-    session = Session.acquire(data_dir)
+    session = Session.acquire(data_dir, engine_config)
     # A file is replayed in commits of `batch_size` posts whatever the clock says, so that the
     # same file gives the same change logs on a fast machine and a slow one; posts piped in
     # live keep the time limit (they must not wait for a batch to fill).
@@ -112,8 +114,14 @@ def replay(
         session.batch_seconds = math.inf
     try:
         with no_cycle_collection():
-            gazetteer = session.engine.gazetteer
-            batches = _normalized_batches(items, gazetteer, report, more_ready or _always)
+            engine = session.engine
+            batches = _normalized_batches(
+                items,
+                engine.gazetteer,
+                report,
+                more_ready or _always,
+                engine.config.text.opening_chars,
+            )
             _ingest_all(batches, session, report, progress)
     finally:
         session.batch_seconds = time_limit
@@ -148,13 +156,14 @@ def _normalized_batches(
     gazetteer: Gazetteer,
     report: ReplayReport,
     more_ready: Callable[[], bool],
+    opening_chars: int,
 ) -> Iterator[list[PostRecord]]:
     """The items' records in batches; a bad item is a counted problem, in line order."""
     batch: list[PostRecord] = []
     for number, raw in items:
         try:
             # relative dates count from the item's own collected_at, which normalize reads
-            batch.append(normalize(raw, gazetteer=gazetteer))
+            batch.append(normalize(raw, gazetteer=gazetteer, opening_chars=opening_chars))
         except InvalidItem as exc:
             report.problem(f"line {number}: {exc}")
         except Exception as exc:  # normalising is pure: a bad line, never a bad state

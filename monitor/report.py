@@ -152,6 +152,11 @@ def print_scores(name: str, scores: object) -> None:
         f"  follow-ups  P {s['followup_precision']:.3f}  R {s['followup_recall']:.3f}  "
         f"({s['followup_pairs']} gold pairs; link type right on {s['link_type_accuracy']:.0%})"
     )
+    if s.get("stance_pairs"):
+        out.print(
+            f"  pairs       disagree marked a copy {s['disagree_copied']:.3f}  "
+            f"agree in one thread {s['agree_together']:.3f}  ({s['stance_pairs']} pairs)"
+        )
 
 
 def print_status(sources: Sequence[Source], states: dict[str, dict]) -> None:

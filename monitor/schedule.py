@@ -20,6 +20,7 @@ from scrapy.settings import Settings
 from twisted.internet.base import DelayedCall
 
 from monitor import health
+from monitor.config import EngineConfig
 from monitor.crawl import Crawls, SourceReport
 from monitor.sources import Source, format_duration
 
@@ -36,10 +37,11 @@ class Scheduler:
         data_dir: Path,
         *,
         announce: Callable[[str], None] = print,
+        engine_config: EngineConfig | None = None,
     ):
         self.sources = {source.name: source for source in sources}
         # Creating the Scrapy process installs the asyncio reactor; only then may it be imported.
-        self.crawls = Crawls(settings, data_dir)
+        self.crawls = Crawls(settings, data_dir, engine_config=engine_config)
         from twisted.internet import reactor
 
         self.reactor: Any = reactor

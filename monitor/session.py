@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from monitor.changelog import LOG_NAME, RUNS_LOG_NAME, THREADS_LOG_NAME, ChangeLog
-from monitor.engine import Engine, EngineConfig
+from monitor.config import EngineConfig
+from monitor.engine import Engine
 from monitor.items import PostRecord
 from monitor.storage import SaveResult, Store, open_store
 
@@ -36,8 +37,16 @@ class Session:
 
     _open: ClassVar[dict[Path, Session]] = {}
 
-    def __init__(self, data_dir: Path, *, batch_size: int = 500, batch_seconds: float = 2.0):
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        batch_size: int = 500,
+        batch_seconds: float = 2.0,
+        engine_config: EngineConfig | None = None,
+    ):
         self.data_dir = data_dir
+        self.engine_config = engine_config or EngineConfig()
         self.store: Store = open_store(data_dir)
         self.log = ChangeLog(export_dir(data_dir) / LOG_NAME, self.store)
         self.threads_log = ChangeLog(export_dir(data_dir) / THREADS_LOG_NAME, self.store, "thread")
@@ -55,11 +64,13 @@ class Session:
         self.store.commit()
 
     @classmethod
-    def acquire(cls, data_dir: Path) -> Session:
+    def acquire(cls, data_dir: Path, engine_config: EngineConfig | None = None) -> Session:
+        """The data dir's session, opened by the first caller (whose engine configuration it
+        keeps: a crawl opens it before its pipelines do)."""
         key = data_dir.resolve()
         session = cls._open.get(key)
         if session is None:
-            session = cls._open[key] = cls(key)
+            session = cls._open[key] = cls(key, engine_config=engine_config)
         session._users += 1
         return session
 
@@ -72,7 +83,9 @@ class Session:
     def engine(self) -> Engine:
         """The story engine, warmed up from the store's recent posts on first use."""
         if self._engine is None:
-            self._engine = Engine(self.store, EngineConfig(places_file=places_file(self.data_dir)))
+            self._engine = Engine(
+                self.store, self.engine_config, places_file=places_file(self.data_dir)
+            )
             self._engine.warm_up()
         return self._engine
 
@@ -135,6 +148,7 @@ class Session:
 
     def record_run(self, run: dict, state: dict) -> None:
         """A finished run of a source and the source's new state, committed and logged."""
+        run = {**run, "engine_config": self.engine_config.digest()}
         self.store.add_run(run)
         self.store.set_source_state(run["source"], state)
         self.commit()

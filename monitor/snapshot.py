@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from monitor.atomic import atomic_file
+from monitor.items import ThreadRecord
 from monitor.records import dumps
+from monitor.storage import Store
 
 
 def write_jsonl_atomically(
@@ -20,3 +22,11 @@ def write_jsonl_atomically(
             handle.write(dump(record) + b"\n")
             count += 1
     return count
+
+
+def thread_snapshot(store: Store) -> Iterator[ThreadRecord]:
+    """Every thread's current record with its posts' ids (which the change log's thread
+    lines leave out: each post's `thread_id` says where it is)."""
+    members = store.thread_members()
+    for record in store.iter_threads():
+        yield {**record, "post_ids": members.get(record["thread_id"], [])}

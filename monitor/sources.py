@@ -135,8 +135,12 @@ def parse_sources(data: Mapping[str, Any]) -> tuple[list[Source], list[str]]:
     defaults = data.get("defaults", {})
     if not isinstance(defaults, Mapping):
         return [], ["[defaults] must be a table"]
-    for key in sorted(set(data) - {"defaults", "source"}):
-        problems.append(f"unknown top-level key {key!r} (expected [defaults] and [[source]])")
+    for key in sorted(set(data) - {"defaults", "source", "engine"}):
+        problems.append(
+            f"unknown top-level key {key!r} (expected [defaults], [[source]] and [engine])"
+        )
+    if "engine" in data:
+        problems.extend(_check_engine(data["engine"]))
     tables = data.get("source", [])
     if not isinstance(tables, list):
         return [], [*problems, "'source' must be an array of tables: write [[source]]"]
@@ -154,6 +158,19 @@ def parse_sources(data: Mapping[str, Any]) -> tuple[list[Source], list[str]]:
         if source is not None:
             sources.append(source)
     return sources, problems
+
+
+def _check_engine(table: Any) -> list[str]:
+    """Problems of the story engine's `[engine]` table (see monitor.config)."""
+    from monitor.config import EngineConfig, EngineConfigError
+
+    if not isinstance(table, Mapping):
+        return ["[engine] must be a table"]
+    try:
+        EngineConfig().with_values(table)
+    except EngineConfigError as exc:
+        return [f"[engine] {problem}" for problem in exc.problems]
+    return []
 
 
 def _parse_source(table: Any, defaults: Mapping[str, Any]) -> tuple[Source | None, list[str]]:

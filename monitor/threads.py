@@ -1,14 +1,20 @@
 """Story threads: each post joins the best-matching open thread or opens a new one.
 
 Online and deterministic for a given input order. A thread is scored on the words it shares
-with the post (TF-IDF cosine against the thread's centroid), the places both name (from the
-gazetteer: the same town in Arabic and in English), hashtags, and time; candidates come from
-an inverted index of rare terms, places and hashtags over open threads only, so the cost of a
-post does not grow with the number of posts seen. A thread closes after a quiet period.
+with the post (a TF-IDF cosine against the thread's centroid), the places both name, the kind
+of event, and time.
 
-Lexical similarity alone is not enough on Arabic news (FACTS.md: ≈0.8 B-cubed F1 at best):
-one story's posts — a siege, the talks, the withdrawal, the agreement — share places and time
-more than words, while two sieges in two towns share every word but the town.
+What makes a word telling is how many *stories* use it, not how many posts: in a burst,
+hundreds of posts repeat a story's own hashtag and names, which a document frequency would
+then treat as common, exactly as the story grows; while "the ministry", "the protesters" or
+"Egypt" run through every story of the week. So a term's weight is its inverse *thread*
+frequency: log(1 + open threads / (1 + open threads whose centroid holds the term)). A
+story's words stay heavy however many posts repeat them; words shared by many stories weigh
+little, and a post that shares only those with a thread does not join it.
+
+Candidates come from an index of term → the open threads holding it, the most recently joined
+last: each of the post's heaviest terms looks at the threads that used it last, so a story is
+found however large it grows, and a word in every thread costs no more than a rare one.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from dataclasses import dataclass, field
 from itertools import islice, repeat
 from operator import add, mul, neg
 
+from monitor.config import ThreadsConfig
 from monitor.places import WITHIN
 
 
@@ -35,33 +42,6 @@ def _towns(places: Iterable[str]) -> set[str]:
     """Places with the "within" mark taken off: Karama Square's "~suwayda/suwayda" and the
     city "suwayda/suwayda" are the same town."""
     return {place.removeprefix(WITHIN) for place in places}
-
-
-@dataclass(frozen=True)
-class ThreadConfig:
-    quiet_seconds: float = 7 * 86400
-    join: float = 0.30
-    # time: a thread's pull fades after a day without posts, by e^(-gap / fade)
-    grace_seconds: float = 2 * 86400
-    fade_seconds: float = 5 * 86400
-    place_match: float = 0.30
-    place_conflict: float = 0.30
-    governorate_match: float = 0.04
-    event_conflict: float = 0.25
-    same_source_marker: float = 0.10
-    concept_weight: float = 0.5
-    # trimmed back to this many when it reaches three times as many (a trim sorts them all)
-    centroid_terms: int = 200
-    # a post is represented by its most telling terms (an article has hundreds)
-    post_terms: int = 40
-    candidate_terms: int = 8
-    max_candidates: int = 6
-    max_postings: int = 30
-    # terms in more than this share of posts are too common to find candidates with
-    common_share: float = 0.05
-    # a thread touched by one of the last `keep_recent` posts to arrive stays open, however
-    # old its posts: a backfill brings old posts together
-    keep_recent: int = 5000
 
 
 @dataclass(slots=True)
@@ -91,7 +71,7 @@ class Thread:
     id: str
     first: float
     last: float
-    post_ids: list[str] = field(default_factory=list)
+    size: int = 0
     centroid: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
     places: Counter[str] = field(default_factory=Counter)
@@ -99,7 +79,6 @@ class Thread:
     hashtags: Counter[str] = field(default_factory=Counter)
     families: Counter[str] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)
-    source_last: dict[str, float] = field(default_factory=dict)
     touched: int = 0
     closed: bool = False
     # derived from the counters, worked out when first needed after a change
@@ -109,21 +88,42 @@ class Thread:
 
 
 @dataclass(slots=True)
-class Decision:
+class Score:
+    """A thread's score for a post, and its parts."""
+
     thread_id: str
-    score: float
-    new: bool
+    total: float
+    cosine: float
+    place: float
+    event: float
+    marker: float
+    fade: float
+
+
+@dataclass(slots=True)
+class Decision:
+    """Where a post goes: the best thread when it reaches the threshold (else None: a new
+    thread), with the best score and the runner-up's, for the evidence."""
+
+    thread_id: str | None
+    threshold: float
+    best: Score | None
+    runner_up: Score | None
 
 
 class ThreadIndex:
     """Open threads of the stream, and the statistics their scores need."""
 
-    def __init__(self, config: ThreadConfig | None = None):
-        self.config = config or ThreadConfig()
+    def __init__(self, config: ThreadsConfig | None = None, keep_recent: int = 5000):
+        self.config = config or ThreadsConfig()
+        self.keep_recent = keep_recent
         self.threads: dict[str, Thread] = {}
-        self.df: Counter[str] = Counter()
+        # term → open threads whose centroid holds it, the most recently joined last; its
+        # length is the term's thread frequency
+        self.postings: dict[str, dict[str, None]] = {}
+        self.open_threads = 0
         self.documents = 0
-        self.postings: dict[str, set[str]] = {}
+        self.df: Counter[str] = Counter()
         # place → open threads naming it, the most recently joined last
         self.place_postings: dict[str, dict[str, None]] = {}
         self.clock = float("-inf")
@@ -132,18 +132,22 @@ class ThreadIndex:
 
     # -- scoring --------------------------------------------------------------------------
 
-    def idf(self, term: str) -> float:
-        return math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
-
     def vector(self, terms: list[str]) -> dict[str, float]:
-        """Sublinear TF-IDF over the post's terms, its `post_terms` heaviest, unit length."""
+        """Sublinear TF × inverse thread frequency over the post's terms, its `post_terms`
+        heaviest, unit length."""
+        postings = self.postings
+        scale = self.open_threads + 1.0
+        documents = self.documents + 1.0
         df = self.df.get
-        scale = self.documents + 1
         log = math.log
         concept_weight = self.config.concept_weight
+        share = self.config.thread_idf
         weighted = []
         for term, count in Counter(terms).items():
-            weight = log(scale / (df(term, 0) + 1)) + 1.0
+            held = postings.get(term)
+            by_threads = log(1.0 + scale / (len(held) + 1.0 if held else 1.0))
+            by_posts = log(1.0 + documents / (df(term, 0) + 1.0))
+            weight = by_threads**share * by_posts ** (1.0 - share)
             if count > 1:
                 weight *= 1.0 + log(count)
             if term.startswith("c:"):
@@ -156,39 +160,83 @@ class ThreadIndex:
         norm = math.sqrt(sum([w * w for w, _ in weighted])) or 1.0
         return {term: -w / norm for w, term in weighted}
 
-    def choose(self, post: PostSignals, vector: dict[str, float]) -> Decision | None:
-        """The best open thread for the post, if one scores above the join threshold."""
-        best: Decision | None = None
-        for thread_id in self._candidates(post, vector):
-            score = self.score(post, vector, self.threads[thread_id])
-            if score >= self.config.join and (best is None or score > best.score):
-                best = Decision(thread_id, score, new=False)
-        return best
+    def length(self, post: PostSignals) -> float:
+        """How long a post is on the scale the rules depend on: 0 for a short post
+        (`short_terms` distinct terms or fewer), 1 for a long one (`long_terms` or more), in a
+        straight line between."""
+        cfg = self.config
+        n = len(set(post.terms))
+        if n <= cfg.short_terms:
+            return 0.0
+        if n >= cfg.long_terms:
+            return 1.0
+        return (n - cfg.short_terms) / (cfg.long_terms - cfg.short_terms)
 
-    def score(self, post: PostSignals, vector: dict[str, float], thread: Thread) -> float:
+    def threshold(self, post: PostSignals) -> float:
+        """The score a post needs to join a thread: a short post shares fewer words with its
+        story, and each says more; the threshold moves from `join_short` to `join` as the
+        post grows (`length`)."""
+        cfg = self.config
+        return cfg.join_short + self.length(post) * (cfg.join - cfg.join_short)
+
+    def choose(self, post: PostSignals, vector: dict[str, float]) -> Decision:
+        """The best open thread for the post if it scores at least the threshold, with the
+        best score and the runner-up's either way."""
+        best: Score | None = None
+        second: Score | None = None
+        length = self.length(post)
+        for thread_id in self._candidates(post, vector):
+            score = self.score(post, vector, self.threads[thread_id], length)
+            if best is None or score.total > best.total:
+                best, second = score, best
+            elif second is None or score.total > second.total:
+                second = score
+        cfg = self.config
+        threshold = cfg.join_short + length * (cfg.join - cfg.join_short)
+        joined = best.thread_id if best is not None and best.total >= threshold else None
+        return Decision(joined, threshold, best, second)
+
+    def score(
+        self, post: PostSignals, vector: dict[str, float], thread: Thread, length: float = 0.0
+    ) -> Score:
         cfg = self.config
         gap = abs(post.time - thread.last) if not thread.first <= post.time <= thread.last else 0.0
         if gap > cfg.quiet_seconds:
-            return 0.0
+            return Score(thread.id, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
         shared = map(thread.centroid.get, vector, repeat(0.0))
         cosine = sum(map(mul, vector.values(), shared)) / (thread.norm or 1.0)
-        score = cosine + self._place_score(post, thread) + self._event_score(post, thread)
-        if post.has_marker and post.source in thread.source_last:
-            score += cfg.same_source_marker
+        place = self._place_score(post, thread, length)
+        event = self._event_score(post, thread)
+        marker = 0.0
+        if post.has_marker and post.source in thread.sources:
+            marker = cfg.same_source_marker
+        fade = 1.0
         if gap > cfg.grace_seconds:
-            score *= math.exp(-(gap - cfg.grace_seconds) / cfg.fade_seconds)
-        return score
+            fade = math.exp(-(gap - cfg.grace_seconds) / cfg.fade_seconds)
+        total = (cosine + place + event + marker) * fade
+        return Score(thread.id, total, cosine, place, event, marker, fade)
 
-    def _place_score(self, post: PostSignals, thread: Thread) -> float:
+    def shared_terms(self, vector: dict[str, float], thread_id: str, limit: int = 6) -> list[str]:
+        """The post's terms that weigh most in the thread's match, heaviest first."""
+        thread = self.threads.get(thread_id)
+        if thread is None:
+            return []
+        parts = [(-w * thread.centroid[t], t) for t, w in vector.items() if t in thread.centroid]
+        return [term for _, term in sorted(parts)[:limit]]
+
+    def _place_score(self, post: PostSignals, thread: Thread, length: float) -> float:
         """Naming the places a thread is about pulls a post in; naming only other towns
         pushes it away. A place reached through a landmark ("~" + the town it lies in)
-        matches the town itself, or another landmark there, at half strength."""
+        matches the town itself, or another landmark there, at half strength. The pull is
+        `place_match` for a short post ("دوي انفجار في شهبا" says little but where) and
+        `place_match_long` for a long one, whose words say what it is about."""
         cfg = self.config
         if post.places and thread.places:
+            pull = cfg.place_match + length * (cfg.place_match_long - cfg.place_match)
             if not self._main_places(thread).isdisjoint(post.named_places):
-                return cfg.place_match
+                return pull
             if not thread.main_towns.isdisjoint(post.towns):
-                return cfg.place_match / 2
+                return pull / 2
             return -cfg.place_conflict
         if thread.governorates and not thread.governorates.keys().isdisjoint(post.governorates):
             return cfg.governorate_match
@@ -214,21 +262,20 @@ class ThreadIndex:
         return thread.main_places
 
     def _candidates(self, post: PostSignals, vector: dict[str, float]) -> list[str]:
-        """Open threads that share a rare term or a place with the post, the most similar on
-        rare terms first: the full score is worked out for these few only."""
+        """Open threads that share a telling term or a place with the post, the most similar
+        on those terms first: the full score is worked out for these few only. Each of the
+        post's heaviest terms looks at the threads that used it last."""
         cfg = self.config
-        common = max(5.0, cfg.common_share * self.documents)
-        # The rarest terms seen before: a word no earlier post used finds no thread.
-        counts = map(self.df.get, vector, repeat(0))
-        rare = sorted([(n, t) for n, t in zip(counts, vector, strict=True) if 0 < n <= common])
         partial: dict[str, float] = {}
         threads = self.threads
-        for _, term in rare[: cfg.candidate_terms]:
-            postings = self.postings.get(term, ())
-            if len(postings) > cfg.max_postings:
-                continue  # a term in that many open threads tells none of them apart
-            weight = vector[term]
-            for thread_id in postings:
+        per_term = cfg.postings_per_term
+        # the heaviest terms that some open thread holds (a word no thread has used finds
+        # nothing, however telling)
+        held = [(weight, term) for term, weight in vector.items() if term in self.postings]
+        held.sort(reverse=True)
+        for weight, term in held[: cfg.candidate_terms]:
+            postings = self.postings[term]
+            for thread_id in islice(reversed(postings), per_term):
                 thread = threads[thread_id]
                 share = weight * thread.centroid.get(term, 0.0) / (thread.norm or 1.0)
                 partial[thread_id] = partial.get(thread_id, 0.0) + share
@@ -242,9 +289,15 @@ class ThreadIndex:
 
     # -- changes ----------------------------------------------------------------------------
 
+    def restore(self, thread: Thread) -> None:
+        """Hold a thread again that was forgotten (closed, or from an earlier run)."""
+        self.threads[thread.id] = thread
+        self.open_threads += 1
+
     def open_thread(self, thread_id: str, post: PostSignals) -> Thread:
         thread = Thread(id=thread_id, first=post.time, last=post.time)
         self.threads[thread_id] = thread
+        self.open_threads += 1
         return thread
 
     def add(self, thread_id: str, post: PostSignals, vector: dict[str, float]) -> Thread:
@@ -252,7 +305,7 @@ class ThreadIndex:
         thread = self.threads.get(thread_id) or self.open_thread(thread_id, post)
         if thread.closed:
             self._reopen(thread)
-        thread.post_ids.append(post.id)
+        thread.size += 1
         self.documents += 1
         thread.touched = self.documents
         thread.first = min(thread.first, post.time)
@@ -264,6 +317,15 @@ class ThreadIndex:
         dot = sum(map(mul, vector.values(), before))
         squared = thread.norm * thread.norm + 2.0 * dot + (1.0 if vector else 0.0)
         centroid.update(zip(vector, map(add, vector.values(), before), strict=True))
+        postings = self.postings
+        for term in vector:
+            # the thread moves to the end: the most recently joined is looked at first
+            held = postings.get(term)
+            if held is None:
+                postings[term] = {thread_id: None}
+            else:
+                held.pop(thread_id, None)
+                held[thread_id] = None
         if len(centroid) > self.config.centroid_terms * 3:
             self._trim(thread)
             centroid = thread.centroid
@@ -275,16 +337,6 @@ class ThreadIndex:
         thread.hashtags.update(post.hashtags)
         thread.families.update(post.families)
         thread.sources[post.source] += 1
-        thread.source_last[post.source] = max(
-            thread.source_last.get(post.source, post.time), post.time
-        )
-        # Only terms rare enough to find candidates with are worth a posting.
-        common = max(5.0, self.config.common_share * self.documents)
-        df = self.df
-        for term in vector:
-            # a term the trim just dropped from the centroid must not point here either
-            if df.get(term, 0) <= common and term in centroid:
-                self.postings.setdefault(term, set()).add(thread_id)
         for place in post.places:
             recent = self.place_postings.setdefault(place, {})
             recent.pop(thread_id, None)
@@ -294,21 +346,113 @@ class ThreadIndex:
         self._advance(post.time)
         return thread
 
+    def merge_candidate(self, thread_id: str) -> tuple[str, float] | None:
+        """Another open thread that tells the same story as `thread_id`, and their centroids'
+        cosine, when it reaches `merge`. Asked when a thread reaches a size worth a look
+        (`merge_due`): a story told from several angles at once (a summit's arrivals, its
+        speeches, its final statement) starts several threads before any one of them names
+        it fully, and their centroids, averaged over posts, see what the posts could not."""
+        cfg = self.config
+        thread = self.threads.get(thread_id)
+        if thread is None or thread.closed or thread.size < cfg.merge_min_posts:
+            return None
+        centroid = thread.centroid
+        heaviest = sorted(centroid, key=centroid.__getitem__, reverse=True)[: cfg.candidate_terms]
+        shared: dict[str, float] = {}
+        for term in heaviest:
+            for other in islice(reversed(self.postings.get(term, {})), cfg.merge_postings):
+                if other != thread_id:
+                    shared[other] = shared.get(other, 0.0) + centroid[term]
+        best: tuple[str, float] | None = None
+        for other_id in sorted(shared, key=lambda tid: (-shared[tid], tid))[: cfg.max_candidates]:
+            other = self.threads[other_id]
+            if other.closed or other.size < cfg.merge_min_posts:
+                continue
+            if max(other.first, thread.first) - min(other.last, thread.last) > cfg.grace_seconds:
+                continue  # one ended before the other began: two stories
+            if self._apart(thread, other):
+                continue
+            small, large = sorted((centroid, other.centroid), key=len)
+            dot = sum(map(mul, small.values(), map(large.get, small, repeat(0.0))))
+            cosine = dot / ((thread.norm or 1.0) * (other.norm or 1.0))
+            if cosine >= cfg.merge and (best is None or cosine > best[1]):
+                best = (other_id, cosine)
+        return best
+
+    def _apart(self, one: Thread, other: Thread) -> bool:
+        """Two threads whose main places, or main kinds of event, have nothing in common are
+        two stories however alike their words (a roadside bomb and a siege in one town)."""
+        if (
+            one.places
+            and other.places
+            and self._main_places(one).isdisjoint(self._main_places(other))
+        ):
+            return True
+        if one.families and other.families:
+            for thread in (one, other):
+                if thread.main_families is None:
+                    thread.main_families = _main(thread.families)
+            return one.main_families.isdisjoint(other.main_families)  # type: ignore[union-attr]
+        return False
+
+    def merge_due(self, thread_id: str) -> bool:
+        """Whether the thread has just reached a size at which it is compared with the others:
+        each power of two from `merge_min_posts`, then every 32 posts."""
+        thread = self.threads.get(thread_id)
+        if thread is None:
+            return False
+        size = thread.size
+        return size >= self.config.merge_min_posts and (size & (size - 1) == 0 or size % 32 == 0)
+
+    def absorb(self, into_id: str, from_id: str) -> None:
+        """Merge thread `from_id` into `into_id`: one centroid, one set of counters; the
+        absorbed thread is forgotten."""
+        into, gone = self.threads[into_id], self.threads.pop(from_id)
+        if not gone.closed:
+            self.open_threads -= 1
+        for term in gone.centroid:
+            self._unpost(term, from_id)
+        for place in gone.places:
+            self.place_postings.get(place, {}).pop(from_id, None)
+        centroid = into.centroid
+        for term, weight in gone.centroid.items():
+            centroid[term] = centroid.get(term, 0.0) + weight
+            held = self.postings.setdefault(term, {})
+            held.pop(into_id, None)
+            held[into_id] = None
+        for place in gone.places:
+            self.place_postings.setdefault(place, {})[into_id] = None
+        if len(centroid) > self.config.centroid_terms * 3:
+            self._trim(into)
+        into.norm = math.sqrt(sum(w * w for w in into.centroid.values()))
+        into.size += gone.size
+        into.first, into.last = min(into.first, gone.first), max(into.last, gone.last)
+        into.touched = max(into.touched, gone.touched)
+        for counter in ("places", "governorates", "hashtags", "families", "sources"):
+            getattr(into, counter).update(getattr(gone, counter))
+        into.main_places = into.main_families = None
+        heapq.heappush(self._by_last, (into.last, into_id))
+
     def _trim(self, thread: Thread) -> None:
         centroid = thread.centroid
         # heaviest first; ties keep the order the terms came in (a stable sort)
         ranked = sorted(centroid, key=centroid.__getitem__, reverse=True)
         thread.centroid = {term: centroid[term] for term in ranked[: self.config.centroid_terms]}
         for term in ranked[self.config.centroid_terms :]:
-            postings = self.postings.get(term)
-            if postings is not None:
-                postings.discard(thread.id)
+            self._unpost(term, thread.id)
+
+    def _unpost(self, term: str, thread_id: str) -> None:
+        held = self.postings.get(term)
+        if held is not None:
+            held.pop(thread_id, None)
+            if not held:
+                del self.postings[term]
 
     def _advance(self, time: float) -> None:
         """Close the threads that have been quiet for the quiet period, by post time."""
         self.clock = max(self.clock, time)
         horizon = self.clock - self.config.quiet_seconds
-        recent = self.documents - self.config.keep_recent
+        recent = self.documents - self.keep_recent
         while self._by_last and self._by_last[0][0] < horizon:
             last, thread_id = self._by_last[0]
             thread = self.threads.get(thread_id)
@@ -321,20 +465,18 @@ class ThreadIndex:
 
     def _close(self, thread: Thread) -> None:
         thread.closed = True
+        self.open_threads -= 1
         for term in thread.centroid:
-            postings = self.postings.get(term)
-            if postings is not None:
-                postings.discard(thread.id)
-                if not postings:
-                    del self.postings[term]
+            self._unpost(term, thread.id)
         for place in thread.places:
             self.place_postings.get(place, {}).pop(thread.id, None)
         self.closed_since_last_call.append(thread.id)
 
     def _reopen(self, thread: Thread) -> None:
         thread.closed = False
+        self.open_threads += 1
         for term in thread.centroid:
-            self.postings.setdefault(term, set()).add(thread.id)
+            self.postings.setdefault(term, {})[thread.id] = None
         for place in thread.places:
             self.place_postings.setdefault(place, {})[thread.id] = None
 

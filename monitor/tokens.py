@@ -89,6 +89,35 @@ def event_families(post_terms: list[str]) -> list[str]:
     return list(dict.fromkeys(map(table.__getitem__, filter(table.__contains__, post_terms))))
 
 
+# Words that deny, refuse or negate what the rest of a sentence says: one of them added or
+# dropped turns a report into its opposite ("يصادق على القانون" / "يرفض القانون").
+NEGATIONS = frozenset(
+    fold(word) for word in """لا لم لن ليس ليست غير عدم دون بدون not no never without""".split()
+)
+NEGATING_STEMS = frozenset(
+    stem(fold(word))
+    for word in """ينفي تنفي نفى نفي ينفون يرفض ترفض رفض رفضت يرفضون فشل فشلت يفشل تفشل إخفاق
+    ينكر تنكر يكذب تكذب تكذيب deny denies denied reject rejects refuse refuses fail fails failed
+    """.split()
+)
+NEGATION = "¬"  # stands for a negation word in `fact_words`
+
+
+def fact_words(matching: str, limit: int) -> list[str]:
+    """The content words of a matching text, in order, as stems, each negation word as
+    `NEGATION`: what two texts must share for one to be a copy of the other (a changed place,
+    name or verb is a changed fact)."""
+    words: list[str] = []
+    for word in matching.split():
+        if word in NEGATIONS:
+            words.append(NEGATION)
+        else:
+            words.extend(_WORD_TERMS[word][:1])
+        if len(words) >= limit:
+            break
+    return words
+
+
 def _word_terms(word: str) -> tuple[str, ...]:
     """What one word of matching text adds: nothing (a stop word, a number), its stem, or
     its stem and its concept."""

@@ -261,16 +261,29 @@ def test_thread_records_and_commands(crawled, tmp_path):
     validator = jsonschema.Draft202012Validator(THREAD_SCHEMA)
     for line in log:
         validator.validate(line)
+    # schema version 2: the change log's thread lines name no posts (they would grow with the
+    # story); each post's thread_id says where it is, and the snapshot lists them
+    assert not any("post_ids" in line for line in log)
     threads = {t["thread_id"]: t for t in log}
     assert len(threads) == len(EXPECTED["stories"])
     snapshot = tmp_path / "threads.jsonl"
     result = run_monitor("export", "--data-dir", data, "--threads", str(snapshot))
     assert result.returncode == 0, result.stderr
-    assert {t["thread_id"]: t for t in read_jsonl(snapshot)} == threads
+    snapshots = {t["thread_id"]: t for t in read_jsonl(snapshot)}
+    for line in snapshots.values():
+        validator.validate(line)
+    assert {
+        tid: {k: v for k, v in t.items() if k != "post_ids"} for tid, t in snapshots.items()
+    } == threads
+    posts = latest_by_id(read_jsonl(crawled["data"] / "export" / "posts.jsonl"))
+    members: dict[str, set[str]] = {}
+    for post in posts.values():
+        members.setdefault(post["thread_id"], set()).add(post["id"])
+    assert {tid: set(t["post_ids"]) for tid, t in snapshots.items()} == members
+    assert all(t["post_count"] == len(t["post_ids"]) for t in snapshots.values())
 
     listing = run_monitor("threads", "--data-dir", data, "--all")
     assert listing.returncode == 0, listing.stderr
-    posts = latest_by_id(read_jsonl(crawled["data"] / "export" / "posts.jsonl"))
     jasim = next(p["thread_id"] for p in posts.values() if p["url"] == MORNING_REPORT)
     assert jasim in listing.stdout
     timeline = run_monitor("thread", jasim, "--data-dir", data)

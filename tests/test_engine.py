@@ -300,10 +300,9 @@ def test_replay_makes_no_reference_cycles(tmp_path):
     closes threads many times over (and copies of copies outlive their first original, which
     once raised a KeyError)."""
     from benchmarks.stream import Stream
-    from monitor.dedupe import DedupeConfig
-    from monitor.engine import Engine, EngineConfig
+    from monitor.config import CopiesConfig, EngineConfig, MemoryConfig, ThreadsConfig
+    from monitor.engine import Engine
     from monitor.replay import no_cycle_collection
-    from monitor.threads import ThreadConfig
 
     stories = Path(__file__).parent / "data" / "stories"
     items = [
@@ -315,9 +314,9 @@ def test_replay_makes_no_reference_cycles(tmp_path):
     session._engine = Engine(
         session.store,
         EngineConfig(
-            dedupe=DedupeConfig(window_seconds=2 * hours, keep_recent=50),
-            threads=ThreadConfig(quiet_seconds=6 * hours, keep_recent=50),
-            keep_recent=50,
+            copies=CopiesConfig(window_seconds=2 * hours),
+            threads=ThreadsConfig(quiet_seconds=6 * hours),
+            memory=MemoryConfig(keep_recent=50),
         ),
     )
     gc.collect()
@@ -335,7 +334,7 @@ def test_a_warm_start_prepares_the_window_in_batches_as_each_post_alone(tmp_path
     for a window of several batches."""
     from benchmarks.stream import Stream
     from monitor.dedupe import DedupeIndex
-    from monitor.engine import PREPARED_BATCH, Engine, engine_text
+    from monitor.engine import PREPARED_BATCH, Engine
 
     session = Session.acquire(tmp_path / "data")
     for item in Stream(3 * PREPARED_BATCH).items():
@@ -349,7 +348,7 @@ def test_a_warm_start_prepares_the_window_in_batches_as_each_post_alone(tmp_path
         checked = 0
         for record in session.store.iter_posts():
             entry = warm.dedupe_index.entries.get(record["id"])
-            expected = alone.signature(engine_text(record))
+            expected = alone.signature(warm.engine_text(record))
             assert (entry is None) == (expected is None)
             if entry is not None:
                 assert entry.shingles.tolist() == expected.shingles.tolist()

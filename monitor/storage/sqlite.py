@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS posts (
     source TEXT NOT NULL,
     sort_time TEXT NOT NULL,
     via_embed INTEGER NOT NULL,
-    record BLOB NOT NULL
+    record BLOB NOT NULL,
+    thread_id TEXT
 );
 CREATE INDEX IF NOT EXISTS posts_first_seq ON posts (first_seq);
 CREATE INDEX IF NOT EXISTS posts_sort_time ON posts (sort_time);
@@ -50,6 +51,10 @@ CREATE TABLE IF NOT EXISTS source_state (name TEXT PRIMARY KEY, state BLOB NOT N
 SELECT_POST = (
     "SELECT coalesce(nullif(posts.record, x''), revisions.record), posts.revision,"
     " posts.via_embed FROM posts LEFT JOIN revisions ON revisions.seq = posts.seq"
+)
+SELECT_POST_WITH_ID = (
+    "SELECT posts.id, coalesce(nullif(posts.record, x''), revisions.record)"
+    " FROM posts LEFT JOIN revisions ON revisions.seq = posts.seq"
 )
 SELECT_THREAD = (
     "SELECT coalesce(nullif(threads.record, x''), revisions.record), threads.revision"
@@ -85,6 +90,7 @@ class SQLiteStore:
         self.db.execute("PRAGMA cache_size=-131072")
         self.db.executescript(SCHEMA)
         self._add_thread_seq()
+        self._add_post_thread()
         self._in_tx = False
         self._seq = 0  # the last revision's seq, while a transaction is open
         # The change logs follow every commit, so they are handed what was just committed
@@ -99,6 +105,21 @@ class SQLiteStore:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(threads)")}
         if "seq" not in columns:
             self.db.execute("ALTER TABLE threads ADD COLUMN seq INTEGER")
+
+    def _add_post_thread(self) -> None:
+        # A data dir made before posts named their thread in a column (which `monitor thread`
+        # and snapshots look threads' posts up by): fill it from the records, once.
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(posts)")}
+        if "thread_id" not in columns:
+            self.db.execute("ALTER TABLE posts ADD COLUMN thread_id TEXT")
+            self.db.execute("BEGIN IMMEDIATE")
+            rows = self.db.execute(SELECT_POST_WITH_ID).fetchall()
+            self.db.executemany(
+                "UPDATE posts SET thread_id = ? WHERE id = ?",
+                ((loads(data).get("thread_id"), pid) for pid, data in rows),
+            )
+            self.db.execute("COMMIT")
+        self.db.execute("CREATE INDEX IF NOT EXISTS posts_thread ON posts (thread_id)")
 
     def _max_seq(self, kind: str) -> int:
         row = self.db.execute("SELECT MAX(seq) FROM revisions WHERE kind = ?", (kind,)).fetchone()
@@ -147,13 +168,14 @@ class SQLiteStore:
         seq = self._add_revision("post", merged["id"], merged["revision"], dumps(merged))
         self.db.execute(
             "UPDATE posts SET seq = ?, revision = ?, source = ?, sort_time = ?, via_embed = ?,"
-            " record = x'' WHERE id = ?",
+            " record = x'', thread_id = ? WHERE id = ?",
             (
                 seq,
                 merged["revision"],
                 merged["source"],
                 sort_time(merged),
                 now_via_embed,
+                merged.get("thread_id"),
                 merged["id"],
             ),
         )
@@ -168,9 +190,17 @@ class SQLiteStore:
         seq = self._seq + 1
         inserted = self.db.execute(
             "INSERT INTO posts"
-            " (id, first_seq, seq, revision, source, sort_time, via_embed, record)"
-            " VALUES (?, ?, ?, 1, ?, ?, ?, x'') ON CONFLICT (id) DO NOTHING",
-            (record["id"], seq, seq, record["source"], sort_time(record), via_embed),
+            " (id, first_seq, seq, revision, source, sort_time, via_embed, record, thread_id)"
+            " VALUES (?, ?, ?, 1, ?, ?, ?, x'', ?) ON CONFLICT (id) DO NOTHING",
+            (
+                record["id"],
+                seq,
+                seq,
+                record["source"],
+                sort_time(record),
+                via_embed,
+                record.get("thread_id"),
+            ),
         ).rowcount
         if not inserted:
             return None
@@ -217,6 +247,23 @@ class SQLiteStore:
     def iter_threads(self) -> Iterator[ThreadRecord]:
         for data, _ in self.db.execute(SELECT_THREAD + " ORDER BY threads.last_seen, threads.id"):
             yield loads(data)
+
+    def thread_posts(self, thread_id: str) -> list[PostRecord]:
+        """A thread's posts, in the order they were first stored."""
+        rows = self.db.execute(
+            SELECT_POST + " WHERE posts.thread_id = ? ORDER BY posts.first_seq", (thread_id,)
+        )
+        return [loads(data) for data, _, _ in rows]
+
+    def thread_members(self) -> dict[str, list[str]]:
+        """Every thread's post ids, in the order the posts were first stored."""
+        members: dict[str, list[str]] = {}
+        rows = self.db.execute(
+            "SELECT thread_id, id FROM posts WHERE thread_id IS NOT NULL ORDER BY first_seq"
+        )
+        for thread_id, pid in rows:
+            members.setdefault(thread_id, []).append(pid)
+        return members
 
     def get_source_state(self, name: str) -> dict:
         row = self.db.execute("SELECT state FROM source_state WHERE name = ?", (name,)).fetchone()
