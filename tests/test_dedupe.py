@@ -10,11 +10,10 @@ import orjson
 from datasketch import MinHash, MinHashLSH
 
 from monitor.config import CopiesConfig
-from monitor.matching import matching_text
-from monitor.tokens import NEGATIONS
 from monitor.dedupe import DedupeIndex, _shared
 from monitor.matching import matching_text
 from monitor.shingles import minhash_values, samples, shingle_sets
+from monitor.tokens import NEGATIONS
 
 STORIES = Path(__file__).parent / "data" / "stories"
 

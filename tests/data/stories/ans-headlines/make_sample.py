@@ -20,12 +20,12 @@ import csv
 import gzip
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).parent
 FILES = ("stance-train.csv", "stance-dev.csv", "stance-test.csv")
-START = datetime(1995, 1, 1, 8, 0, tzinfo=timezone.utc)
+START = datetime(1995, 1, 1, 8, 0, tzinfo=UTC)
 HOST = "https://ans-headlines.example"
 
 

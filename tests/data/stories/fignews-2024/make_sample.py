@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).parent
 SAMPLE = HERE / "sample.jsonl"
 LABELS = HERE / "labels.json"
-START = datetime(2024, 1, 1, 8, 0, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
 HOST = "https://fignews-2024.example/posts"
 
 

@@ -27,7 +27,7 @@ import gzip
 import json
 import sys
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -41,7 +41,7 @@ HOST = "https://news-stream-2013.example"
 def raw_item(article: dict) -> dict:
     """A stream article as a raw item: the outlet is the source (and the publisher)."""
     published = article["published"]
-    collected = datetime.fromisoformat(published).replace(tzinfo=CAIRO).astimezone(timezone.utc)
+    collected = datetime.fromisoformat(published).replace(tzinfo=CAIRO).astimezone(UTC)
     return {
         "source": article["outlet"],
         "platform": "web",
@@ -155,7 +155,7 @@ def retimed(lines: list[dict], hours: float = 3.0) -> list[dict]:
         new = dict(line, published=(start + share * span).isoformat(timespec="seconds"))
         new["collected_at"] = (
             datetime.fromisoformat(new["published"])
-            .astimezone(timezone.utc)
+            .astimezone(UTC)
             .strftime("%Y-%m-%dT%H:%M:%S+00:00")
         )
         out.append((datetime.fromisoformat(new["published"]), n, new))
