@@ -1,4 +1,4 @@
-"""The `monitor` command line (see `monitor --help` and DESIGN.md's CLI contract).
+"""The `monitor` command line (see `monitor --help` and the README's commands).
 
 Exit statuses: 0 all well, 1 some source failed (each named in the summary), 2 bad usage or a
 bad sources file. Problems are one line each on stderr, never a traceback.

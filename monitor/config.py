@@ -74,7 +74,9 @@ class CopiesConfig:
         3 * DAY, "how far apart in publication time a copy and its original may be", "seconds", 0
     )
     shingle: int = setting(5, "characters in a shingle of the matching text", "characters", 2, 20)
-    num_perm: int = setting(128, "MinHash permutations", "count", 16, 1024)
+    num_perm: int = setting(
+        128, "MinHash permutations: the length of a text's signature", "count", 16, 1024
+    )
     sample_modulus: int = setting(
         4,
         "MinHash reads the shingles whose hash divides by this (the same for every text, so "
@@ -146,7 +148,7 @@ class ThreadsConfig:
     """Story threads (`thread_id`): which open thread a post joins, or a new one."""
 
     join: float = setting(
-        0.30,
+        0.20,
         "score from which a long post (`long_terms` terms or more) joins a thread",
         "score",
         0.0,
@@ -183,7 +185,7 @@ class ThreadsConfig:
         2.0,
     )
     place_match_long: float = setting(
-        0.30, "added when a long post names a place the thread is about", "score", 0.0, 2.0
+        0.20, "added when a long post names a place the thread is about", "score", 0.0, 2.0
     )
     place_conflict: float = setting(
         0.30,
@@ -247,9 +249,9 @@ class ThreadsConfig:
         1,
         10_000,
     )
-    max_candidates: int = setting(8, "threads scored in full for a post", "threads", 1, 200)
+    max_candidates: int = setting(6, "threads scored in full for a post", "threads", 1, 200)
     merge: float = setting(
-        0.40,
+        0.45,
         "centroid cosine from which two open threads that ran at the same time are one story "
         "and merge (the smaller into the larger; its posts move, as new revisions)",
         "cosine",

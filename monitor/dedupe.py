@@ -4,7 +4,8 @@ A copy (a cross-post to X, a forward, a website repost with a credit line added)
 record of its own, with `duplicate_of` = the earliest post carrying that content. Candidates
 come from MinHash LSH over character shingles of the matching text, within a time window;
 each is then checked on the shingles themselves, because an LSH threshold is a probability,
-not a guarantee (FACTS.md: at 0.8 only half the true pairs came back).
+not a guarantee (measured with datasketch: at 0.8, 9 bands × 13 rows, only half the pairs of
+Jaccard 0.8 or more came back).
 
 The MinHash is datasketch's, worked out for many texts at once (`monitor/shingles.py`):
 `prepare` takes a batch of posts' matching texts before the posts go through the stages. The
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,7 +46,7 @@ class Signature:
     shingles: np.ndarray
     band_keys: np.ndarray
     numbers: frozenset[str]
-    words: np.ndarray  # hashes of the text's fact words (see `changed_fact`)
+    text: str  # the matching text, while the post is on its way in
 
 
 @dataclass(slots=True)
@@ -56,7 +58,8 @@ class _Entry:
     shingles: np.ndarray
     band_keys: np.ndarray
     numbers: frozenset[str]
-    words: np.ndarray
+    # hashes of the text's fact words (see `changed_fact`), worked out when first compared
+    words: np.ndarray | None
 
 
 @dataclass(slots=True)
@@ -69,6 +72,9 @@ class Match:
     similarity: float
 
 
+TextSource = Callable[[str], str | None]
+
+
 @dataclass
 class DedupeIndex:
     """Posts of the last `window_seconds` (by post time), indexed for copies. Posts older
@@ -77,6 +83,10 @@ class DedupeIndex:
 
     config: CopiesConfig = field(default_factory=CopiesConfig)
     keep_recent: int = 5000
+    # a post's matching text by id, for the rare comparison that needs its words: fact words
+    # are worked out only for pairs that share their shingles, not for every post (without a
+    # source, for every post as it is added)
+    texts: TextSource | None = None
 
     def __post_init__(self) -> None:
         # The permutations of the MinHash (`minhash_values` applies them). Shingles are hashed
@@ -113,9 +123,7 @@ class DedupeIndex:
         for same in self.exact.get(signature.digest, ()):
             # the same text as a post in the window (a copy): share its arrays
             entry = self.entries[same]
-            return Signature(
-                entry.digest, entry.shingles, entry.band_keys, entry.numbers, entry.words
-            )
+            return Signature(entry.digest, entry.shingles, entry.band_keys, entry.numbers, matching)
         return signature
 
     def _signatures(self, texts: list[str]) -> list[Signature]:
@@ -124,14 +132,13 @@ class DedupeIndex:
         sets = shingle_sets(texts, self.config.shingle)
         values, sizes = samples(sets, self.config.sample_modulus)
         band_keys = self.bands.keys(minhash_values(values, sizes, self._minhash))
-        limit = self.config.fact_words * 5
         return [
             Signature(
                 hashlib.blake2b(text.encode(), digest_size=12).digest(),
                 shingles,
                 keys,
                 frozenset(_NUMBER.findall(text)),
-                np.fromiter(map(hash, fact_words(text, limit)), dtype=np.int64),
+                text,
             )
             for text, shingles, keys in zip(texts, sets, band_keys, strict=True)
         ]
@@ -144,6 +151,7 @@ class DedupeIndex:
             if abs(self.entries[other].time - time) <= self.config.window_seconds:
                 return Match(other, "exact", 1.0)
         best: Match | None = None
+        own_words: list[np.ndarray] = []  # the post's fact words, once a comparison needs them
         for other_id in self.bands.query(signature.band_keys):
             other = self.entries[other_id]
             if abs(other.time - time) > self.config.window_seconds:
@@ -152,7 +160,7 @@ class DedupeIndex:
             if mine - theirs and theirs - mine:
                 continue  # a figure changed: a new toll or another day, not a copy
             match = self._compare(signature.shingles, other)
-            if match and self.changed_fact(signature.words, other.words):
+            if match and self._changed(signature, other, own_words):
                 continue
             if match and (
                 best is None
@@ -178,6 +186,21 @@ class DedupeIndex:
             return Match(other.id, "contained", containment)
         return None
 
+    def words(self, matching: str) -> np.ndarray:
+        """The hashes of a matching text's fact words (`monitor.tokens.fact_words`)."""
+        found = fact_words(matching, self.config.fact_words * 5)
+        return np.fromiter(map(hash, found), dtype=np.int64, count=len(found))
+
+    def _changed(self, signature: Signature, other: _Entry, own: list[np.ndarray]) -> bool:
+        if other.words is None:
+            text = self.texts(other.id) if self.texts is not None else None
+            if text is None:
+                return False  # its text is gone: the shingles decide
+            other.words = self.words(text)
+        if not own:
+            own.append(self.words(signature.text))
+        return self.changed_fact(own[0], other.words)
+
     def changed_fact(self, mine: np.ndarray, theirs: np.ndarray) -> bool:
         """Whether two texts that share most of their shingles still report different facts:
         a negation added or dropped, or more of their opening content words changed (a word
@@ -188,19 +211,21 @@ class DedupeIndex:
         n = min(len(mine), len(theirs), cfg.fact_words)
         if not n:
             return False
-        head_mine, head_theirs = mine[:n], theirs[:n]
-        only_mine = head_mine[~np.isin(head_mine, theirs)]
-        only_theirs = head_theirs[~np.isin(head_theirs, mine)]
-        negations = np.count_nonzero(head_mine == _NEGATION_HASH) != np.count_nonzero(
-            head_theirs == _NEGATION_HASH
-        )
-        if negations or not _NEGATING_HASHES.isdisjoint(
-            [*only_mine.tolist(), *only_theirs.tolist()]
+        # (Python sets: for a few dozen values they beat numpy's isin, which sorts)
+        all_mine, all_theirs = mine.tolist(), theirs.tolist()
+        head_mine, head_theirs = all_mine[:n], all_theirs[:n]
+        in_mine, in_theirs = set(all_mine), set(all_theirs)
+        only_mine = [word for word in head_mine if word not in in_theirs]
+        only_theirs = [word for word in head_theirs if word not in in_mine]
+        if head_mine.count(_NEGATION_HASH) != head_theirs.count(_NEGATION_HASH):
+            return True
+        if not _NEGATING_HASHES.isdisjoint(only_mine) or not _NEGATING_HASHES.isdisjoint(
+            only_theirs
         ):
             return True
         changed = min(
-            np.count_nonzero(only_mine != _NEGATION_HASH),
-            np.count_nonzero(only_theirs != _NEGATION_HASH),
+            len(only_mine) - only_mine.count(_NEGATION_HASH),
+            len(only_theirs) - only_theirs.count(_NEGATION_HASH),
         )
         allowed = int(cfg.changed_words_share * max(0, n - cfg.changed_words_free))
         return changed > allowed
@@ -217,7 +242,7 @@ class DedupeIndex:
             signature.shingles,
             signature.band_keys,
             signature.numbers,
-            signature.words,
+            None if self.texts is not None else self.words(signature.text),
         )
         self.exact.setdefault(signature.digest, []).append(post_id)
         self.bands.insert(post_id, signature.band_keys)

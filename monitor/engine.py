@@ -84,7 +84,7 @@ class Engine:
         self.config = config or EngineConfig()
         self.gazetteer: Gazetteer = load_gazetteer(places_file)
         keep_recent = self.config.memory.keep_recent
-        self.dedupe_index = DedupeIndex(self.config.copies, keep_recent)
+        self.dedupe_index = DedupeIndex(self.config.copies, keep_recent, self._matching_text_of)
         self.thread_index = ThreadIndex(self.config.threads, keep_recent)
         self.known: dict[str, Known] = {}
         self.copies: dict[str, list[str]] = {}  # original id → its copies
@@ -92,8 +92,10 @@ class Engine:
         self.waiting: dict[str, set[str]] = {}  # unseen post id → posts that point at it
         # thread → [(time, post id)] of its posts that carry a marker, in time order
         self.marked: dict[str, list[tuple[float, str]]] = {}
-        # thread → publisher (or ALL_PUBLISHERS) → [(time, post id)] in time order
-        self.timelines: dict[str, dict[str, list[tuple[float, str]]]] = {}
+        # thread → publisher (or ALL_PUBLISHERS) → [(time, arrival, post id)] in time order
+        # (ties in time go by arrival: of two posts stamped the same minute, the one that came
+        # second is the later)
+        self.timelines: dict[str, dict[str, list[tuple[float, int, str]]]] = {}
         self.titles: dict[str, tuple[int, float, str]] = {}
         self._by_time: list[tuple[float, str]] = []
         # absorbed thread → the thread its posts moved into
@@ -109,6 +111,10 @@ class Engine:
         """Work out what the stages need of a batch of posts' texts at once, before the posts
         go through the stages one by one (numpy runs once for the batch, not per post)."""
         self.dedupe_index.prepare([self.engine_text(record) for record in records])
+
+    def _matching_text_of(self, post: str) -> str | None:
+        record = self._updates.get(post) or self.store.get(post)
+        return self.engine_text(record) if record is not None else None
 
     def engine_text(self, record: PostRecord) -> str:
         """The matching text the engine compares: the post's opening, else its title."""
@@ -216,9 +222,11 @@ class Engine:
             record["thread_evidence"] = evidence(record.get("thread_evidence"))
         timelines = self.timelines.pop(gone, {})
         target = self.timelines.setdefault(into, {})
+        moved_posts: set[str] = set()
         for key, posts in timelines.items():
             target[key] = sorted([*target.get(key, []), *posts])
-            for _, post in posts:
+            for *_, post in posts:
+                moved_posts.add(post)
                 if post in self.known:
                     self.known[post].thread = into
         self.marked[into] = sorted([*self.marked.get(into, []), *self.marked.pop(gone, [])])
@@ -226,12 +234,21 @@ class Engine:
         if title is not None and (into not in self.titles or title[:2] < self.titles[into][:2]):
             self.titles[into] = title
         self._dirty_threads.update((into, gone))
-        # a publisher's posts from both threads now form one timeline: their links may change
+        # A publisher's posts from both threads now form one timeline: each moved post, and the
+        # post after it there, may continue another post than before; and marked posts look at
+        # everyone's posts in the thread.
+        relink: set[str] = set()
         for key in timelines:
-            if key != ALL_PUBLISHERS:
-                for _, post in target[key]:
-                    self._relink(post)
-        for _, post in self.marked[into]:
+            if key == ALL_PUBLISHERS:
+                continue
+            merged = target[key]
+            for index, (*_, post) in enumerate(merged):
+                if post in moved_posts:
+                    relink.add(post)
+                    if index + 1 < len(merged):
+                        relink.add(merged[index + 1][2])
+        relink.update(post for _, post in self.marked[into])
+        for post in sorted(relink):
             self._relink(post)
 
     def _relink_later(self, known: Known) -> None:
@@ -245,9 +262,9 @@ class Engine:
             if member in self.known:
                 self._relink(member)
         own = self.timelines.get(thread_id, {}).get(known.publisher, [])
-        after = bisect.bisect_right(own, (known.time, "\uffff"))
-        if after < len(own) and own[after][1] in self.known:
-            self._relink(own[after][1])
+        after = bisect.bisect_right(own, (known.time, known.arrival, "\uffff"))
+        if after < len(own) and own[after][2] in self.known:
+            self._relink(own[after][2])
 
     def link(self, record: PostRecord) -> PostRecord:
         """Link the post to the report it continues (`follows_up`, `link_type`, `link_evidence`)."""
@@ -565,11 +582,12 @@ class Engine:
             return None
         return root
 
-    def _latest_in(self, timeline: list[tuple[float, str]], known: Known) -> str | None:
-        index = bisect.bisect_left(timeline, (known.time, ""))
+    def _latest_in(self, timeline: list[tuple[float, int, str]], known: Known) -> str | None:
+        """The latest post of `timeline` published before `known` (as its original)."""
+        index = bisect.bisect_left(timeline, (known.time, -1, ""))
         while index > 0:
             index -= 1
-            other = timeline[index][1]
+            other = timeline[index][2]
             if other in self.known and other != known.id and self._root(other) != known.id:
                 return self._root(other)
         return None
@@ -578,7 +596,7 @@ class Engine:
         """Keep each thread's posts in time order, overall and per publisher."""
         timelines = self.timelines.setdefault(known.thread or "", {})
         for key in (ALL_PUBLISHERS, known.publisher):
-            bisect.insort(timelines.setdefault(key, []), (known.time, known.id))
+            bisect.insort(timelines.setdefault(key, []), (known.time, known.arrival, known.id))
 
     def _relink(self, post: str) -> None:
         known = self.known.get(post)

@@ -1,4 +1,5 @@
-"""The item contracts between spiders, the engine and the export (see DESIGN.md).
+"""The item contracts between spiders, the engine and the export (see the README and
+monitor/schema).
 
 Spiders yield plain dicts with the RAW_FIELDS keys; the normalise stage turns each into a
 post record with exactly the POST_FIELDS keys, in that order.

@@ -110,7 +110,8 @@ def print_threads(threads: Sequence[dict]) -> None:
 
 
 def print_timeline(thread: dict, posts: Sequence[PostRecord]) -> None:
-    """A thread oldest first: ↳ marks a follow-up (with its type), ≡ a copy of another post."""
+    """A thread oldest first: ↳ marks a follow-up (with its type), ≡ a copy of another post;
+    under each post, why it is in the thread (and why it is a copy)."""
     out = console()
     out.print(
         f"[bold]{thread.get('title') or thread['thread_id']}[/]  ({thread['thread_id']}, "
@@ -129,6 +130,14 @@ def print_timeline(thread: dict, posts: Sequence[PostRecord]) -> None:
         text = (post.get("title") or post.get("text") or "").replace("\n", " ")[:110]
         out.print(f"{mark}{when} [bold]{post['source']}[/] {post['id']}[dim]{note}[/]")
         out.print(f"     {text}", markup=False)
+        for evidence, label in (
+            (post.get("thread_evidence"), "why here"),
+            (post.get("duplicate_evidence"), "why a copy"),
+        ):
+            if evidence and evidence.get("summary"):
+                out.print(f"     [dim]{label}: {evidence['summary']}[/]", highlight=False)
+        if post.get("link_evidence"):
+            out.print(f"     [dim]why a follow-up: {post['link_evidence']}[/]", highlight=False)
 
 
 def _short(by_id: dict, post_id: str) -> str:

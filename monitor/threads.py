@@ -29,6 +29,9 @@ from operator import add, mul, neg
 
 from monitor.config import ThreadsConfig
 from monitor.places import WITHIN
+from monitor.tokens import concept_terms
+
+CONCEPTS = concept_terms()
 
 
 def _main(counts: Counter[str]) -> set[str]:
@@ -133,26 +136,35 @@ class ThreadIndex:
     # -- scoring --------------------------------------------------------------------------
 
     def vector(self, terms: list[str]) -> dict[str, float]:
-        """Sublinear TF × inverse thread frequency over the post's terms, its `post_terms`
+        """Sublinear TF × inverse thread frequency over the post's terms (see the module
+        docstring; `thread_idf` below 1 mixes in the document frequency), its `post_terms`
         heaviest, unit length."""
-        postings = self.postings
-        scale = self.open_threads + 1.0
-        documents = self.documents + 1.0
-        df = self.df.get
+        counts = Counter(terms)
+        keys = list(counts)
         log = math.log
-        concept_weight = self.config.concept_weight
+        scale = self.open_threads + 1.0
+        # by how many open threads hold each term; the weight worked out once per number
+        held = [len(h) if h else 0 for h in map(self.postings.get, keys)]
+        table = {n: log(1.0 + scale / (n + 1.0)) for n in set(held)}
+        weights = list(map(table.__getitem__, held))
         share = self.config.thread_idf
-        weighted = []
-        for term, count in Counter(terms).items():
-            held = postings.get(term)
-            by_threads = log(1.0 + scale / (len(held) + 1.0 if held else 1.0))
-            by_posts = log(1.0 + documents / (df(term, 0) + 1.0))
-            weight = by_threads**share * by_posts ** (1.0 - share)
-            if count > 1:
-                weight *= 1.0 + log(count)
-            if term.startswith("c:"):
-                weight *= concept_weight
-            weighted.append((-weight, term))
+        if share != 1.0:
+            documents = self.documents + 1.0
+            by_posts = [log(1.0 + documents / (n + 1.0)) for n in map(self.df.get, keys, repeat(0))]
+            weights = [
+                w**share * p ** (1.0 - share) for w, p in zip(weights, by_posts, strict=True)
+            ]
+        if len(counts) < len(terms):
+            for index, term in enumerate(keys):
+                if counts[term] > 1:
+                    weights[index] *= 1.0 + log(counts[term])
+        concepts = CONCEPTS.intersection(keys)
+        if concepts:
+            concept_weight = self.config.concept_weight
+            for index, term in enumerate(keys):
+                if term in concepts:
+                    weights[index] *= concept_weight
+        weighted = list(zip(map(neg, weights), keys, strict=True))
         if len(weighted) > self.config.post_terms:
             # heaviest first, ties by term: the same post gives the same vector
             weighted.sort()
@@ -267,24 +279,24 @@ class ThreadIndex:
         post's heaviest terms looks at the threads that used it last."""
         cfg = self.config
         partial: dict[str, float] = {}
-        threads = self.threads
+        get = partial.get
         per_term = cfg.postings_per_term
+        postings = self.postings
         # the heaviest terms that some open thread holds (a word no thread has used finds
-        # nothing, however telling)
-        held = [(weight, term) for term, weight in vector.items() if term in self.postings]
+        # nothing, however telling); a thread is ranked by the weight of the post's terms it
+        # holds, and only the best few are scored in full
+        held = [(weight, term) for term, weight in vector.items() if term in postings]
         held.sort(reverse=True)
         for weight, term in held[: cfg.candidate_terms]:
-            postings = self.postings[term]
-            for thread_id in islice(reversed(postings), per_term):
-                thread = threads[thread_id]
-                share = weight * thread.centroid.get(term, 0.0) / (thread.norm or 1.0)
-                partial[thread_id] = partial.get(thread_id, 0.0) + share
+            for thread_id in islice(reversed(postings[term]), per_term):
+                partial[thread_id] = get(thread_id, 0.0) + weight
         for place in post.places:
             # A town has many threads in a week; those with the latest posts come first.
             recent = self.place_postings.get(place, {})
             for thread_id in islice(reversed(recent), cfg.max_candidates):
                 partial[thread_id] = partial.get(thread_id, 0.0) + cfg.place_match
         ranked = sorted(zip(map(neg, partial.values()), partial, strict=True))
+        threads = self.threads
         return [tid for _, tid in ranked[: cfg.max_candidates] if not threads[tid].closed]
 
     # -- changes ----------------------------------------------------------------------------
@@ -323,7 +335,7 @@ class ThreadIndex:
             held = postings.get(term)
             if held is None:
                 postings[term] = {thread_id: None}
-            else:
+            elif next(reversed(held)) != thread_id:
                 held.pop(thread_id, None)
                 held[thread_id] = None
         if len(centroid) > self.config.centroid_terms * 3:
@@ -341,7 +353,8 @@ class ThreadIndex:
             recent = self.place_postings.setdefault(place, {})
             recent.pop(thread_id, None)
             recent[thread_id] = None
-        self.df.update(vector.keys())
+        if self.config.thread_idf != 1.0:
+            self.df.update(vector.keys())  # (a document frequency only when it is used)
         heapq.heappush(self._by_last, (thread.last, thread_id))
         self._advance(post.time)
         return thread
@@ -397,12 +410,13 @@ class ThreadIndex:
 
     def merge_due(self, thread_id: str) -> bool:
         """Whether the thread has just reached a size at which it is compared with the others:
-        each power of two from `merge_min_posts`, then every 32 posts."""
+        each power of two from `merge_min_posts` (a thread twice as large has a centroid worth
+        a new look; looking more often cost more than it found)."""
         thread = self.threads.get(thread_id)
         if thread is None:
             return False
         size = thread.size
-        return size >= self.config.merge_min_posts and (size & (size - 1) == 0 or size % 32 == 0)
+        return size >= self.config.merge_min_posts and size & (size - 1) == 0
 
     def absorb(self, into_id: str, from_id: str) -> None:
         """Merge thread `from_id` into `into_id`: one centroid, one set of counters; the
@@ -410,8 +424,7 @@ class ThreadIndex:
         into, gone = self.threads[into_id], self.threads.pop(from_id)
         if not gone.closed:
             self.open_threads -= 1
-        for term in gone.centroid:
-            self._unpost(term, from_id)
+        self._unpost_all(gone.centroid, from_id)
         for place in gone.places:
             self.place_postings.get(place, {}).pop(from_id, None)
         centroid = into.centroid
@@ -438,15 +451,17 @@ class ThreadIndex:
         # heaviest first; ties keep the order the terms came in (a stable sort)
         ranked = sorted(centroid, key=centroid.__getitem__, reverse=True)
         thread.centroid = {term: centroid[term] for term in ranked[: self.config.centroid_terms]}
-        for term in ranked[self.config.centroid_terms :]:
-            self._unpost(term, thread.id)
+        self._unpost_all(ranked[self.config.centroid_terms :], thread.id)
 
-    def _unpost(self, term: str, thread_id: str) -> None:
-        held = self.postings.get(term)
-        if held is not None:
-            held.pop(thread_id, None)
-            if not held:
-                del self.postings[term]
+    def _unpost_all(self, terms: Iterable[str], thread_id: str) -> None:
+        """The thread no longer holds these terms."""
+        postings = self.postings
+        for term in terms:
+            held = postings.get(term)
+            if held is not None:
+                held.pop(thread_id, None)
+                if not held:
+                    del postings[term]
 
     def _advance(self, time: float) -> None:
         """Close the threads that have been quiet for the quiet period, by post time."""
@@ -466,8 +481,7 @@ class ThreadIndex:
     def _close(self, thread: Thread) -> None:
         thread.closed = True
         self.open_threads -= 1
-        for term in thread.centroid:
-            self._unpost(term, thread.id)
+        self._unpost_all(thread.centroid, thread.id)
         for place in thread.places:
             self.place_postings.get(place, {}).pop(thread.id, None)
         self.closed_since_last_call.append(thread.id)

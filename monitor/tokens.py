@@ -78,6 +78,12 @@ def lexicon() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def concept_terms() -> frozenset[str]:
+    """Every concept term (`c:siege`) a post can carry."""
+    return frozenset("c:" + concept for concept in set(lexicon().values()))
+
+
+@lru_cache(maxsize=1)
 def families() -> dict[str, str]:
     """Concept term (`c:siege`) → the kind of event it names (`confrontation`)."""
     return {"c:" + row["concept"]: row["family"] for row in _lexicon_rows() if row["family"]}
@@ -107,15 +113,8 @@ def fact_words(matching: str, limit: int) -> list[str]:
     """The content words of a matching text, in order, as stems, each negation word as
     `NEGATION`: what two texts must share for one to be a copy of the other (a changed place,
     name or verb is a changed fact)."""
-    words: list[str] = []
-    for word in matching.split():
-        if word in NEGATIONS:
-            words.append(NEGATION)
-        else:
-            words.extend(_WORD_TERMS[word][:1])
-        if len(words) >= limit:
-            break
-    return words
+    found = chain.from_iterable(map(_FACT_WORDS.__getitem__, matching.split()))
+    return list(islice(found, limit))
 
 
 def _word_terms(word: str) -> tuple[str, ...]:
@@ -143,6 +142,20 @@ class _WordTerms(dict[str, tuple[str, ...]]):
 
 
 _WORD_TERMS = _WordTerms()
+
+
+class _FactWords(dict[str, tuple[str, ...]]):
+    """Word → what it adds to `fact_words`: its stem, `NEGATION`, or nothing; worked out once
+    per word (see `_WordTerms`)."""
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if len(self) >= _WordTerms.LIMIT:
+            self.clear()
+        value = self[word] = (NEGATION,) if word in NEGATIONS else _WORD_TERMS[word][:1]
+        return value
+
+
+_FACT_WORDS = _FactWords()
 
 
 def terms(matching: str, limit: int = 10_000) -> list[str]:

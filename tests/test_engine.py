@@ -357,3 +357,113 @@ def test_a_warm_start_prepares_the_window_in_batches_as_each_post_alone(tmp_path
         assert checked > 2 * PREPARED_BATCH
     finally:
         session.release()
+
+
+# -- schema version 2: evidence, date precision, a publisher's own updates ------------------
+
+SIEGE = "جاسم | أجهزة النظام الأمنية تُخلي مقراتها داخل مدينة جاسم بريف درعا الشمالي، وسط انتشار لعناصر من الأمن العسكري على مداخل المدينة"
+SIEGE_LATER = "جاسم | قوات النظام تفرض طوقاً أمنياً على مدينة جاسم بريف درعا الشمالي وتغلق الطرقات الرئيسية المؤدية إلى المدينة، وعناصر الأمن العسكري على مداخلها"
+
+
+def test_a_date_without_a_time_is_not_earlier_than_a_time_on_that_day(run):
+    """A site that prints only "19 كانون الأول 2023" does not make its copy the original of
+    a post stamped 05:10 that day; a date of the day before does."""
+    exact = "https://t.me/daraa24/33190"
+    same_day = "https://www.example-site.org/archives/1"
+    day_before = "https://www.example-site.org/archives/2"
+    posts = run(
+        post(exact, MORNING, "2023-12-19T05:10:00+00:00"),
+        post(same_day, MORNING, "19 كانون الأول 2023", source="example-site"),
+    )
+    assert posts[same_day]["duplicate_of"] == posts[exact]["id"]
+    assert posts[exact]["duplicate_of"] is None
+    assert posts[same_day]["duplicate_evidence"]["kind"] == "exact"
+    assert posts[same_day]["duplicate_evidence"]["matched"] == posts[exact]["id"]
+    posts = run(post(day_before, MORNING, "18 كانون الأول 2023", source="example-site"))
+    # the day before is earlier at either precision: it is the original of them all now
+    assert posts[day_before]["duplicate_of"] is None
+    assert (
+        posts[exact]["duplicate_of"] == posts[same_day]["duplicate_of"] == posts[day_before]["id"]
+    )
+
+
+def test_a_date_only_post_seen_first_stays_the_original_on_its_day(run):
+    exact = "https://t.me/daraa24/33190"
+    same_day = "https://www.example-site.org/archives/1"
+    posts = run(
+        post(same_day, MORNING, "19 كانون الأول 2023", source="example-site"),
+        post(exact, MORNING, "2023-12-19T05:10:00+00:00"),
+    )
+    assert posts[exact]["duplicate_of"] == posts[same_day]["id"]
+    assert posts[same_day]["duplicate_of"] is None
+
+
+def test_a_publishers_later_post_in_a_story_continues_its_earlier_one(run):
+    """No marker, no reply, no link: the same channel's next post in the story is an update of
+    its latest earlier post there; another publisher's is no follow-up without evidence."""
+    first, later = "https://t.me/daraa24/33163", "https://t.me/daraa24/33171"
+    other = "https://t.me/ahrarhoran/40950"
+    posts = run(
+        post(first, SIEGE, "2023-12-16T06:05:00+00:00"),
+        post(later, SIEGE_LATER, "2023-12-16T09:40:00+00:00"),
+        post(
+            other,
+            SIEGE_LATER.replace("جاسم |", "ريف درعا |"),
+            "2023-12-16T10:00:00+00:00",
+            source="horan-free-league-telegram",
+        ),
+    )
+    assert posts[later]["thread_id"] == posts[first]["thread_id"] == posts[other]["thread_id"]
+    assert posts[later]["follows_up"] == posts[first]["id"]
+    assert posts[later]["link_type"] == "update"
+    assert posts[later]["link_evidence"] == "same publisher, same story"
+    assert posts[other]["follows_up"] is None
+    evidence = posts[later]["thread_evidence"]
+    assert evidence["kind"] == "score" and evidence["score"] >= evidence["threshold"]
+    assert "جاسم" in evidence["shared_terms"]
+    assert posts[first]["thread_evidence"]["kind"] == "new"
+
+
+def test_an_earlier_report_that_arrives_late_becomes_the_one_continued(run):
+    first, later = "https://t.me/daraa24/33163", "https://t.me/daraa24/33171"
+    posts = run(
+        post(later, SIEGE_LATER, "2023-12-16T09:40:00+00:00"),
+        post(first, SIEGE, "2023-12-16T06:05:00+00:00"),
+    )
+    assert posts[later]["follows_up"] == posts[first]["id"]
+    assert len(run.revisions(later)) == 2  # relinked when its report came
+
+
+def test_a_publisher_can_be_told_not_to_continue_itself(tmp_path):
+    from monitor.config import EngineConfig
+
+    first, later = "https://t.me/daraa24/33163", "https://t.me/daraa24/33171"
+    session = Session.acquire(tmp_path, EngineConfig().with_values({"links.same_publisher": False}))
+    try:
+        for item in (
+            post(first, SIEGE, "2023-12-16T06:05:00+00:00"),
+            post(later, SIEGE_LATER, "2023-12-16T09:40:00+00:00"),
+        ):
+            session.ingest(normalize(item, gazetteer=session.engine.gazetteer))
+    finally:
+        session.release()
+    assert Run(tmp_path).posts()[later]["follows_up"] is None
+
+
+def test_forced_joins_say_why(run):
+    reply = "https://t.me/daraa24/33191"
+    posts = run(
+        post("https://t.me/daraa24/33190", MORNING, "2023-12-19T05:10:00+00:00"),
+        post(
+            reply,
+            "صورة من المكان",
+            "2023-12-19T05:20:00+00:00",
+            reply_to_url="https://t.me/daraa24/33190",
+        ),
+    )
+    evidence = posts[reply]["thread_evidence"]
+    assert evidence == {
+        "kind": "reply",
+        "post": posts["https://t.me/daraa24/33190"]["id"],
+        "summary": "reply to https://t.me/daraa24/33190",
+    }

@@ -321,3 +321,26 @@ def test_the_engine_finds_the_seed_story_places():
     found = gazetteer.find(matching_text("Clashes in Jassem and Inkhil, Daraa countryside"))
     assert {"daraa/jasim", "daraa/inkhil", "daraa"} <= set(found)
     assert gazetteer.lineage("daraa/jasim") == ["daraa/jasim", "daraa/sanamayn", "daraa"]
+
+
+def test_no_clitic_form_of_a_name_is_a_commoner_word():
+    """«وزارة» ("ministry") is «و» + «زارة» (Zara, Homs) to a matcher; «فاطمة» is «ف» + «اطمة».
+    Every clitic form of a shipped one-word name that general Arabic uses more than the name
+    itself (wordfreq's frequencies) is listed as no place in place_word_clashes.txt."""
+    wordfreq = pytest.importorskip("wordfreq", reason="pip install wordfreq (the test extras)")
+    from monitor.matching import fold
+    from monitor.places import _CLITICS, read_clashes
+
+    listed = {fold(word) for word in read_clashes()}
+    missing = []
+    for row in rows():
+        names = [row["name_ar"], *(n.strip() for n in (row["variants_ar"] or "").split("|"))]
+        for name in (n for n in names if n and " " not in n):
+            bare = wordfreq.zipf_frequency(name, "ar")
+            forms = [clitic + name for clitic in _CLITICS if clitic]
+            forms += ["ل" + name[1:]] if name.startswith("ال") else []
+            for form in forms:
+                common = wordfreq.zipf_frequency(form, "ar")
+                if common >= 3.0 and common > bare - 0.5 and fold(form) not in listed:
+                    missing.append(f"{form} ({row['id']})")
+    assert not missing
