@@ -49,7 +49,7 @@ def test_a_bad_configuration_is_refused_with_every_problem():
         EngineConfig().with_values({"threads.nope": 1, "copies.bands": "many"})
     assert "unknown setting 'threads.nope'" in error.value.problems[0]
     assert "copies.bands: must be a number" in error.value.problems[1]
-    with pytest.raises(EngineConfigError, match="exceeds copies.num_perm"):
+    with pytest.raises(EngineConfigError, match=r"exceeds copies\.num_perm"):
         EngineConfig().with_values({"copies.bands": 64, "copies.rows": 4})
     with pytest.raises(EngineConfigError, match="whole number"):
         EngineConfig().with_values({"threads.post_terms": 2.5})
