@@ -7,7 +7,8 @@ from pipelines.base import SessionPipeline
 
 
 class LinkPipeline(SessionPipeline):
-    """Replies, links, embeds and follow-up markers; see monitor.engine."""
+    """Replies, links, embeds, follow-up markers, and a publisher's own earlier post in the
+    thread; see monitor.engine."""
 
     def process_item(self, item: PostRecord) -> PostRecord:
         return self.session.engine.link(item)

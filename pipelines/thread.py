@@ -7,7 +7,8 @@ from pipelines.base import SessionPipeline
 
 
 class ThreadPipeline(SessionPipeline):
-    """Words, places, hashtags, replies and time against the open threads; see monitor.threads."""
+    """Words, places, hashtags, replies and time against the open threads, each decision with its
+    evidence (`thread_evidence`); see monitor.threads."""
 
     def process_item(self, item: PostRecord) -> PostRecord:
         return self.session.engine.thread(item)
