@@ -406,3 +406,22 @@ def test_replay_from_a_live_pipe_exports_posts_as_they_come(tmp_path):
     assert [line["url"] for line in read_jsonl(log)] == [
         f"https://t.me/daraa24/{n}" for n in range(1, sent + 1)
     ]
+
+
+def test_each_run_names_the_engine_rules_that_made_its_threads(tmp_path):
+    """`engine_config` in runs.jsonl: the digest of the story engine's configuration, here the
+    `[engine]` table beside the sources (a downstream reader can tell two rule sets apart)."""
+    from monitor.config import EngineConfig
+
+    with CaptureServer(DEMO / "site") as server:
+        sources = write_demo_sources(tmp_path / "sources.toml", server.base_url)
+        sources.write_text(
+            "[engine.threads]\njoin = 0.25\n\n" + sources.read_text(encoding="utf-8"),
+            encoding="utf-8",
+        )
+        data = tmp_path / "data"
+        result = crawl(sources, data, server.base_url)
+    assert result.returncode == 0, result.stderr
+    expected = EngineConfig().with_values({"threads.join": 0.25}).digest()
+    assert expected != EngineConfig().digest()
+    assert {run["engine_config"] for run in runs(data)} == {expected}
