@@ -344,38 +344,29 @@ class EngineConfig:
         return hashlib.sha256(data).hexdigest()[:12]
 
     def with_values(self, values: Mapping[str, Any], origin: str = "settings") -> EngineConfig:
-        """A copy with `{"threads.join": 0.25, ...}` or `{"threads": {"join": 0.25}}` set."""
-        flat = dict(_flatten(values))
+        """A copy with `{"threads.join": 0.25, ...}` or `{"threads": {"join": 0.25}}` set;
+        EngineConfigError naming every unknown setting and every bad value at once."""
         problems: list[str] = []
         sections: dict[str, dict[str, Any]] = {}
         known = {f.name: f for f in fields(self)}
-        for key, value in flat.items():
+        for key, value in _flatten(values):
             section, _, name = key.partition(".")
             if section not in known or not name:
                 problems.append(f"unknown setting {key!r} (sections: {', '.join(known)})")
                 continue
-            target = getattr(self, section)
-            names = {f.name: f for f in fields(target)}
+            names = {f.name: f for f in fields(getattr(self, section))}
             if name not in names:
                 problems.append(f"unknown setting {key!r}")
                 continue
-            converted = _convert(value, names[name])
-            if isinstance(converted, str) and names[name].type not in ("str", str):
-                problems.append(f"{key}: {converted}")
-                continue
-            sections.setdefault(section, {})[name] = converted
+            sections.setdefault(section, {})[name] = _as_field_type(value, names[name])
+        try:
+            changed = {name: replace(getattr(self, name), **new) for name, new in sections.items()}
+            config = replace(self, **changed)
+        except EngineConfigError as exc:
+            problems += exc.problems
         if problems:
             raise EngineConfigError(origin, problems)
-        try:
-            return replace(
-                self,
-                **{
-                    name: replace(getattr(self, name), **values)
-                    for name, values in sections.items()
-                },
-            )
-        except EngineConfigError as exc:
-            raise EngineConfigError(origin, exc.problems) from None
+        return config
 
 
 def load_engine_config(path: Path | str, *, required: bool = True) -> EngineConfig:
@@ -444,6 +435,8 @@ def _problems(config: EngineConfig) -> list[str]:
             problem = _check(value, item)
             if problem:
                 problems.append(f"{section.name}.{item.name}: {problem}")
+    if problems:
+        return problems  # (the rules between settings need each setting to be a number)
     copies, threads, text = config.copies, config.threads, config.text
     if copies.bands * copies.rows > copies.num_perm:
         problems.append(
@@ -457,9 +450,12 @@ def _problems(config: EngineConfig) -> list[str]:
     return problems
 
 
+def _kind(item: Any) -> str:
+    return item.type if isinstance(item.type, str) else item.type.__name__
+
+
 def _check(value: Any, item: Any) -> str | None:
-    kind = item.type if isinstance(item.type, str) else item.type.__name__
-    meta = item.metadata
+    kind, meta = _kind(item), item.metadata
     if kind == "bool":
         return None if isinstance(value, bool) else f"must be true or false, not {value!r}"
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -474,20 +470,14 @@ def _check(value: Any, item: Any) -> str | None:
     return None
 
 
-def _convert(value: Any, item: Any) -> Any:
-    """A value as the field's type, or a string saying why it cannot be."""
-    kind = item.type if isinstance(item.type, str) else item.type.__name__
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        return f"must be true or false, not {value!r}"
+def _as_field_type(value: Any, item: Any) -> Any:
+    """A number as the field's kind of number (TOML's 1 for a float setting, 2.0 for a whole
+    one); anything else as it is, for `_check` to refuse."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return f"must be a number, not {value!r}"
-    if kind == "float":
+        return value
+    if _kind(item) == "float":
         return float(value)
-    if kind == "int":
-        if isinstance(value, float) and not value.is_integer():
-            return f"must be a whole number, not {value!r}"
+    if _kind(item) == "int" and isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 

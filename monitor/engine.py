@@ -23,7 +23,7 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from monitor import SCHEMA_VERSION
-from monitor.config import EngineConfig
+from monitor.config import DAY, EngineConfig
 from monitor.dates import is_date_only
 from monitor.dedupe import DedupeIndex, Match, Signature
 from monitor.followups import MarkerHit, find_marker
@@ -31,12 +31,12 @@ from monitor.items import PostRecord, ThreadRecord
 from monitor.matching import folded, matching_text
 from monitor.places import Gazetteer, load_gazetteer
 from monitor.storage import Store
-from monitor.threads import Decision, PostSignals, Thread, ThreadIndex
+from monitor.threads import Decision, PostSignals, Score, Thread, ThreadIndex
 from monitor.tokens import event_families, terms
 from monitor.urls import canonical_url, post_id
 
 ALL_PUBLISHERS = ""
-DAY = 86400.0
+
 T = TypeVar("T")
 # posts whose texts are prepared together (see `prepare`)
 PREPARED_BATCH = 256
@@ -135,15 +135,15 @@ class Engine:
         signature = self.dedupe_index.signature(matching)
         found = self._copy_of(record, known, signature)
         if found is not None:
-            original, evidence = found
+            original, matched, match = found
             # (an original older than the engine's memory is no longer known: it is older)
             root = self.known.get(original)
             if root is not None and _earlier(known, root):
                 # The "original" was published later: this post is the original of them all.
-                self._promote(known.id, original, evidence)
+                self._promote(known.id, original, match)
             else:
                 known.duplicate_of = record["duplicate_of"] = original
-                record["duplicate_evidence"] = evidence
+                record["duplicate_evidence"] = self._duplicate_evidence(matched, match)
                 if root is not None:
                     self.copies.setdefault(original, []).append(known.id)
         self.dedupe_index.add(known.id, signature, known.time)
@@ -241,12 +241,12 @@ class Engine:
         for key in timelines:
             if key == ALL_PUBLISHERS:
                 continue
-            merged = target[key]
-            for index, (*_, post) in enumerate(merged):
+            timeline = target[key]
+            for index, (*_, post) in enumerate(timeline):
                 if post in moved_posts:
                     relink.add(post)
-                    if index + 1 < len(merged):
-                        relink.add(merged[index + 1][2])
+                    if index + 1 < len(timeline):
+                        relink.add(timeline[index + 1][2])
         relink.update(post for _, post in self.marked[into])
         for post in sorted(relink):
             self._relink(post)
@@ -308,17 +308,17 @@ class Engine:
 
     def _copy_of(
         self, record: PostRecord, known: Known, signature: Signature | None
-    ) -> tuple[str, dict[str, Any]] | None:
-        """The original this post copies, and how it was found: a Telegram forward's source,
-        or the post whose matching text it repeats."""
+    ) -> tuple[str, str, Match | None] | None:
+        """The original this post copies, the post it was found to repeat, and how (no match:
+        a Telegram forward of that post), or None."""
         forwarded = record.get("forwarded_from")
         if forwarded and post_id(forwarded) in self.known:
             source = post_id(forwarded)
-            return self._root(source), self._duplicate_evidence(source, None)
+            return self._root(source), source, None
         match = self.dedupe_index.find(signature, known.time)
         if match is None or match.original not in self.known:
             return None
-        return self._root(match.original), self._duplicate_evidence(match.original, match)
+        return self._root(match.original), match.original, match
 
     def _duplicate_evidence(self, matched: str, match: Match | None) -> dict[str, Any]:
         """`duplicate_evidence`: how the post was found to repeat `matched`."""
@@ -340,16 +340,12 @@ class Engine:
         known = self.known.get(post)
         return known.duplicate_of if known and known.duplicate_of else post
 
-    def _promote(self, new_original: str, old_original: str, evidence: dict[str, Any]) -> None:
+    def _promote(self, new_original: str, old_original: str, match: Match | None) -> None:
         """`new_original` predates the post its copies pointed at: they all point at it now.
         The old original repeats it as the new post was found to repeat the old one."""
         group = [old_original, *self.copies.pop(old_original, [])]
         self.copies[new_original] = group
-        mirrored = dict(evidence, matched=new_original)
-        url = self.known[new_original].url
-        if "summary" in mirrored:
-            old_url = self.known[old_original].url if old_original in self.known else ""
-            mirrored["summary"] = mirrored["summary"].replace(old_url, url) if old_url else url
+        mirrored = self._duplicate_evidence(new_original, match)
         for member in group:
             if member in self.known:
                 self.known[member].duplicate_of = new_original
@@ -456,7 +452,7 @@ class Engine:
         return evidence
 
     def _score_parts(
-        self, score: Any, signals: PostSignals, vector: dict[str, float]
+        self, score: Score, signals: PostSignals, vector: dict[str, float]
     ) -> dict[str, Any]:
         thread = self.thread_index.threads[score.thread_id]
         return {
@@ -796,17 +792,20 @@ def _date_only(record: PostRecord) -> bool:
     return "T00:00:00" in published and bool(raw) and is_date_only(raw)
 
 
+# `thread_evidence` summaries of the reasons a post joins a thread whatever its words
+_FORCED = {
+    "copy": "copy of {}",
+    "copied_by": "{}, a copy of it, came first",
+    "reply": "reply to {}",
+    "link": "links to {}",
+    "embeds": "embeds {}",
+    "pointed_at_by": "{} replies to it or links to it",
+}
+
+
 def _forced(kind: str, other: str, url: str) -> dict[str, Any]:
     """`thread_evidence` of a post that joins a thread whatever its words."""
-    summaries = {
-        "copy": f"copy of {url}",
-        "copied_by": f"{url}, a copy of it, came first",
-        "reply": f"reply to {url}",
-        "link": f"links to {url}",
-        "embeds": f"embeds {url}",
-        "pointed_at_by": f"{url} replies to it or links to it",
-    }
-    return {"kind": kind, "post": other, "summary": summaries[kind]}
+    return {"kind": kind, "post": other, "summary": _FORCED[kind].format(url)}
 
 
 def _round(value: float) -> float:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -249,9 +250,8 @@ def _thread_mistakes(
             threads.setdefault(record["thread_id"], []).append(pid)
 
     def main(values: list[Any]) -> Any:
-        counts: dict[Any, int] = {}
-        for value in values:
-            counts[value] = counts.get(value, 0) + 1
+        """The most frequent value (ties: the greatest as text, so the choice is stable)."""
+        counts = Counter(values)
         return max(counts, key=lambda value: (counts[value], str(value)))
 
     story_thread = {

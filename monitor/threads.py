@@ -184,12 +184,12 @@ class ThreadIndex:
             return 1.0
         return (n - cfg.short_terms) / (cfg.long_terms - cfg.short_terms)
 
-    def threshold(self, post: PostSignals) -> float:
-        """The score a post needs to join a thread: a short post shares fewer words with its
-        story, and each says more; the threshold moves from `join_short` to `join` as the
-        post grows (`length`)."""
+    def threshold(self, length: float) -> float:
+        """The score a post of that `length` needs to join a thread: a short post shares fewer
+        words with its story, and each says more; the threshold moves from `join_short` to
+        `join` as the post grows."""
         cfg = self.config
-        return cfg.join_short + self.length(post) * (cfg.join - cfg.join_short)
+        return cfg.join_short + length * (cfg.join - cfg.join_short)
 
     def choose(self, post: PostSignals, vector: dict[str, float]) -> Decision:
         """The best open thread for the post if it scores at least the threshold, with the
@@ -203,8 +203,7 @@ class ThreadIndex:
                 best, second = score, best
             elif second is None or score.total > second.total:
                 second = score
-        cfg = self.config
-        threshold = cfg.join_short + length * (cfg.join - cfg.join_short)
+        threshold = self.threshold(length)
         joined = best.thread_id if best is not None and best.total >= threshold else None
         return Decision(joined, threshold, best, second)
 
@@ -259,11 +258,16 @@ class ThreadIndex:
         siege) is less likely to continue it, even in the same town on the same days."""
         if not post.families or not thread.families:
             return 0.0
+        if self._main_families(thread).intersection(post.families):
+            return 0.0
+        return -self.config.event_conflict
+
+    @staticmethod
+    def _main_families(thread: Thread) -> set[str]:
+        """The kinds of event a thread is about."""
         if thread.main_families is None:
             thread.main_families = _main(thread.families)
-        return (
-            0.0 if thread.main_families.intersection(post.families) else -self.config.event_conflict
-        )
+        return thread.main_families
 
     @staticmethod
     def _main_places(thread: Thread) -> set[str]:
@@ -402,10 +406,7 @@ class ThreadIndex:
         ):
             return True
         if one.families and other.families:
-            for thread in (one, other):
-                if thread.main_families is None:
-                    thread.main_families = _main(thread.families)
-            return one.main_families.isdisjoint(other.main_families)  # type: ignore[union-attr]
+            return self._main_families(one).isdisjoint(self._main_families(other))
         return False
 
     def merge_due(self, thread_id: str) -> bool:

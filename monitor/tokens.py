@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
@@ -127,35 +128,29 @@ def _word_terms(word: str) -> tuple[str, ...]:
     return (stemmed, "c:" + concept) if concept else (stemmed,)
 
 
-class _WordTerms(dict[str, tuple[str, ...]]):
-    """Word → its terms, worked out once per word: a post's words are then looked up by
-    `map` at C speed, where a Python loop over them cost more than the rest of the
-    thread stage. Cleared when it grows past `LIMIT` words, so memory stays bounded."""
+class _PerWord(dict[str, tuple[str, ...]]):
+    """Word → what a function makes of it, worked out once per word: a post's words are then
+    looked up by `map` at C speed, where a Python loop over them cost more than the rest of
+    the thread stage. Cleared when it grows past `LIMIT` words, so memory stays bounded."""
 
     LIMIT = 300_000
+
+    def __init__(self, function: Callable[[str], tuple[str, ...]]):
+        super().__init__()
+        self.function = function
 
     def __missing__(self, word: str) -> tuple[str, ...]:
         if len(self) >= self.LIMIT:
             self.clear()
-        value = self[word] = _word_terms(word)
+        value = self[word] = self.function(word)
         return value
 
 
-_WORD_TERMS = _WordTerms()
+_WORD_TERMS = _PerWord(_word_terms)
 
 
-class _FactWords(dict[str, tuple[str, ...]]):
-    """Word → what it adds to `fact_words`: its stem, `NEGATION`, or nothing; worked out once
-    per word (see `_WordTerms`)."""
-
-    def __missing__(self, word: str) -> tuple[str, ...]:
-        if len(self) >= _WordTerms.LIMIT:
-            self.clear()
-        value = self[word] = (NEGATION,) if word in NEGATIONS else _WORD_TERMS[word][:1]
-        return value
-
-
-_FACT_WORDS = _FactWords()
+# word → its stem, `NEGATION`, or nothing (see `fact_words`)
+_FACT_WORDS = _PerWord(lambda word: (NEGATION,) if word in NEGATIONS else _WORD_TERMS[word][:1])
 
 
 def terms(matching: str, limit: int = 10_000) -> list[str]:
