@@ -335,6 +335,12 @@ def thread_command(data_dir: Path, thread_id: str) -> None:
     help="List each wrong decision with its evidence: threads wrongly joined or split, copies,"
     " follow-ups.",
 )
+@click.option(
+    "--stories",
+    is_flag=True,
+    help="Show each labelled story's part in the thread scores, the costliest first: the"
+    " threads it spread over and the other posts in its main thread.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option(
     "--set",
@@ -348,6 +354,7 @@ def thread_command(data_dir: Path, thread_id: str) -> None:
 def eval_command(
     labelled: Path,
     mistakes: bool,
+    stories: bool,
     as_json: bool,
     assignments: tuple[str, ...],
     engine_file: Path | None,
@@ -357,17 +364,22 @@ def eval_command(
     import json
 
     from monitor.evaluate import evaluate, load_labelled
-    from monitor.report import print_scores
+    from monitor.report import print_scores, print_story_scores
 
     config = engine_config(engine_file, None, assignments)
-    scores, wrong = evaluate(load_labelled(labelled), config=config)
+    result = evaluate(load_labelled(labelled), config=config)
     if as_json:
-        click.echo(json.dumps({**scores.as_dict(), "engine_config": config.digest()}))
+        found = {**result.scores.as_dict(), "engine_config": config.digest()}
+        if stories:
+            found["stories"] = [row.as_dict() for row in result.stories]
+        click.echo(json.dumps(found, ensure_ascii=False))
     else:
-        print_scores(labelled.name, scores)
+        print_scores(labelled.name, result.scores)
+        if stories:
+            print_story_scores(result.stories)
         click.echo(f"engine configuration {config.digest()}", err=True)
     if mistakes:
-        for mistake in wrong:
+        for mistake in result.mistakes:
             click.echo(json.dumps(mistake, ensure_ascii=False))
 
 

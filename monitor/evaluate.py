@@ -61,11 +61,40 @@ def load_labelled(path: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in data.splitlines() if line.strip()]
 
 
+@dataclass(frozen=True)
+class StoryScore:
+    """How one labelled story came out: over how many threads its posts spread, how many
+    other posts share its main thread, and what it costs the whole file's B-cubed scores
+    (`lost_precision` + `lost_recall` are this story's share of 1 − P and 1 − R)."""
+
+    story: str
+    posts: int
+    threads: int
+    main_thread: str
+    in_main: int
+    strangers: int
+    precision: float
+    recall: float
+    lost_precision: float
+    lost_recall: float
+    title: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    scores: Scores
+    mistakes: list[dict]
+    stories: list[StoryScore]
+
+
 def evaluate(
     lines: list[dict[str, Any]],
     data_dir: Path | None = None,
     config: EngineConfig | None = None,
-) -> tuple[Scores, list[dict]]:
+) -> Evaluation:
     """Replay the lines into a data dir (a temporary one by default) and score the result."""
     with tempfile.TemporaryDirectory(prefix="monitor-eval-") as temp:
         target = data_dir or Path(temp)
@@ -76,7 +105,53 @@ def evaluate(
             predicted = {record["id"]: record for record in store.iter_posts()}
         finally:
             store.close()
-    return score(lines, predicted), _mistakes(lines, predicted)
+    return Evaluation(
+        score(lines, predicted), _mistakes(lines, predicted), story_scores(lines, predicted)
+    )
+
+
+def story_scores(
+    lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]
+) -> list[StoryScore]:
+    """Each labelled story's part in the thread scores, the costliest first: where a low F1
+    comes from (a large story split into many threads, a small one inside a topic's blob)."""
+    gold = {pid: g for pid, g in _gold(lines).items() if pid in predicted}
+    skipped = _skipped(lines)
+    members: dict[str, list[str]] = {}
+    for pid, g in gold.items():
+        members.setdefault(g["thread"], []).append(pid)
+    threads: dict[str, list[str]] = {}
+    for pid, record in predicted.items():
+        if pid not in skipped:
+            threads.setdefault(record["thread_id"], []).append(pid)
+    labelled = len(gold) or 1
+    rows = []
+    for story, posts in members.items():
+        spread = Counter(predicted[pid]["thread_id"] for pid in posts)
+        main, in_main = max(spread.items(), key=lambda item: (item[1], item[0]))
+        precision = sum(
+            spread[predicted[pid]["thread_id"]] / len(threads[predicted[pid]["thread_id"]])
+            for pid in posts
+        )
+        recall = sum(spread[predicted[pid]["thread_id"]] / len(posts) for pid in posts)
+        first = min(posts, key=lambda pid: predicted[pid].get("published_at") or "")
+        rows.append(
+            StoryScore(
+                story=story,
+                posts=len(posts),
+                threads=len(spread),
+                main_thread=main,
+                in_main=in_main,
+                strangers=len(threads[main]) - in_main,
+                precision=precision / len(posts),
+                recall=recall / len(posts),
+                lost_precision=(len(posts) - precision) / labelled,
+                lost_recall=(len(posts) - recall) / labelled,
+                title=(predicted[first].get("title") or predicted[first].get("text") or "")[:80],
+            )
+        )
+    rows.sort(key=lambda row: (-(row.lost_precision + row.lost_recall), row.story))
+    return rows
 
 
 def _gold(lines: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:

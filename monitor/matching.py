@@ -135,6 +135,17 @@ def matching_text(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
+def opening(text: str, limit: int) -> str:
+    """The first `limit` characters of a text, cut at a space: a word cut in half would be a
+    word that is not in the text. The engine compares this much of a post, and normalising
+    finds places in the same opening (one matching text, worked out once: a cache hit)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut
+
+
 def _strip_leading_symbols(text: str) -> str:
     # "🔴 عاجل | ..." : emoji before a banner would hide the banner from the pattern.
     return re.sub(r"^[^\w]+", "", text)

@@ -11,7 +11,7 @@ from monitor import SCHEMA_VERSION
 from monitor.config import TextConfig
 from monitor.dates import is_date_only, parse_date, to_iso, x_status_time
 from monitor.items import POST_FIELDS, RAW_REQUIRED, PostRecord, RawItem
-from monitor.matching import matching_text
+from monitor.matching import matching_text, opening
 from monitor.places import Gazetteer, load_gazetteer
 from monitor.sources import DEFAULT_TIMEZONE, PLATFORMS
 from monitor.text import extract_hashtags, extract_mentions, extract_urls, html_to_text
@@ -162,12 +162,13 @@ def published_at(raw: str | None, *, url: str, timezone: str, now: datetime) -> 
 
 def _places(gazetteer: Gazetteer, title: str | None, text: str, opening_chars: int) -> list[str]:
     # The opening's matching form is the one the engine compares too (a cache hit there).
-    found = gazetteer.find(matching_text(text[:opening_chars])) if text else []
+    lead = opening(text, opening_chars)
+    found = gazetteer.find(matching_text(lead)) if text else []
     if title:
         found += [p for p in gazetteer.find(matching_text(title)) if p not in found]
-    opening = f"{title or ''}\n{text[:opening_chars]}"
-    if _LATIN_LETTER.search(opening):
-        found += [p for p in gazetteer.find_transliterated(opening) if p not in found]
+    head = f"{title or ''}\n{lead}"
+    if _LATIN_LETTER.search(head):
+        found += [p for p in gazetteer.find_transliterated(head) if p not in found]
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -166,6 +166,36 @@ def print_scores(name: str, scores: object) -> None:
             f"  pairs       disagree marked a copy {s['disagree_copied']:.3f}  "
             f"agree in one thread {s['agree_together']:.3f}  ({s['stance_pairs']} pairs)"
         )
+
+
+def print_story_scores(rows: Sequence[Any]) -> None:
+    """`monitor eval --stories`: a row a labelled story, the costliest first."""
+    table = Table(title="stories (the costliest first)", title_justify="left")
+    for column in (
+        "story",
+        "posts",
+        "threads",
+        "in main",
+        "strangers",
+        "P",
+        "R",
+        "lost P",
+        "lost R",
+    ):
+        table.add_column(column, justify="left" if column == "story" else "right")
+    for row in rows:
+        table.add_row(
+            row.story,
+            str(row.posts),
+            str(row.threads),
+            str(row.in_main),
+            str(row.strangers),
+            f"{row.precision:.2f}",
+            f"{row.recall:.2f}",
+            f"{row.lost_precision:.3f}",
+            f"{row.lost_recall:.3f}",
+        )
+    console().print(table)
 
 
 def print_status(sources: Sequence[Source], states: dict[str, dict]) -> None:

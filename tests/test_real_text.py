@@ -48,7 +48,7 @@ def eval_scores(path: Path) -> dict:
 def news_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:
     """The sample replayed and scored (as `monitor eval` does), its data dir kept."""
     data = tmp_path_factory.mktemp("news") / "data"
-    scores, _ = evaluate(load_labelled(NEWS / "sample.jsonl.gz"), data_dir=data)
+    scores = evaluate(load_labelled(NEWS / "sample.jsonl.gz"), data_dir=data).scores
     return scores.as_dict(), data
 
 
@@ -167,3 +167,28 @@ def test_every_news_post_says_why_it_is_where_it_is(news_run):
     assert counts == {
         tid: record["post_count"] for tid, record in threads.items() if tid not in merged
     }
+
+
+def test_eval_shows_where_the_thread_scores_are_lost():
+    """`monitor eval --stories`: each story's share of what P and R miss adds up to exactly
+    what they miss, the costliest story first (FIGNEWS: its largest story, the November
+    truce, spreads over most of its own threads)."""
+    result = run_monitor(
+        "eval", str(STORIES / "fignews-2024" / "sample.jsonl"), "--stories", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    rows = found["stories"]
+    assert len(rows) == len({row["story"] for row in rows})
+    assert sum(row["lost_precision"] for row in rows) == pytest.approx(
+        1 - found["thread_precision"]
+    )
+    assert sum(row["lost_recall"] for row in rows) == pytest.approx(1 - found["thread_recall"])
+    costs = [row["lost_precision"] + row["lost_recall"] for row in rows]
+    assert costs == sorted(costs, reverse=True)
+    for row in rows:
+        assert 1 <= row["in_main"] <= row["posts"] and 1 <= row["threads"] <= row["posts"]
+    worst = rows[0]
+    assert worst["story"] == "nov-truce-exchange-deal" and worst["threads"] > worst["posts"] / 2
+    table = run_monitor("eval", str(STORIES / "fignews-2024" / "sample.jsonl"), "--stories")
+    assert "nov-truce-exchange-deal" in table.stdout and "strangers" in table.stdout
