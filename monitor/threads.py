@@ -32,6 +32,7 @@ from monitor.places import WITHIN
 from monitor.tokens import concept_terms
 
 CONCEPTS = concept_terms()
+_NONE: dict[str, None] = {}  # (read only) the postings of a term no open thread holds
 
 
 def _main(counts: Counter[str]) -> set[str]:
@@ -144,7 +145,7 @@ class ThreadIndex:
         log = math.log
         scale = self.open_threads + 1.0
         # by how many open threads hold each term; the weight worked out once per number
-        held = [len(h) if h else 0 for h in map(self.postings.get, keys)]
+        held = list(map(len, map(self.postings.get, keys, repeat(_NONE))))
         table = {n: log(1.0 + scale / (n + 1.0)) for n in set(held)}
         weights = list(map(table.__getitem__, held))
         share = self.config.thread_idf
