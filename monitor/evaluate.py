@@ -105,30 +105,26 @@ def evaluate(
             predicted = {record["id"]: record for record in store.iter_posts()}
         finally:
             store.close()
+    gold, skipped = _gold(lines), _skipped(lines)
     return Evaluation(
-        score(lines, predicted), _mistakes(lines, predicted), story_scores(lines, predicted)
+        score(lines, predicted),
+        _mistakes(lines, gold, skipped, predicted),
+        _story_scores(gold, skipped, predicted),
     )
 
 
-def story_scores(
-    lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]
+def _story_scores(
+    gold: dict[str, dict[str, Any]], skipped: set[str], predicted: dict[str, dict[str, Any]]
 ) -> list[StoryScore]:
     """Each labelled story's part in the thread scores, the costliest first: where a low F1
     comes from (a large story split into many threads, a small one inside a topic's blob)."""
-    gold = {pid: g for pid, g in _gold(lines).items() if pid in predicted}
-    skipped = _skipped(lines)
-    members: dict[str, list[str]] = {}
-    for pid, g in gold.items():
-        members.setdefault(g["thread"], []).append(pid)
-    threads: dict[str, list[str]] = {}
-    for pid, record in predicted.items():
-        if pid not in skipped:
-            threads.setdefault(record["thread_id"], []).append(pid)
-    labelled = len(gold) or 1
+    members, threads = _clusters(gold, skipped, predicted)
+    labelled = sum(map(len, members.values())) or 1
     rows = []
     for story, posts in members.items():
         spread = Counter(predicted[pid]["thread_id"] for pid in posts)
-        main, in_main = max(spread.items(), key=lambda item: (item[1], item[0]))
+        main = _most_common(spread)
+        in_main = spread[main]
         precision = sum(
             spread[predicted[pid]["thread_id"]] / len(threads[predicted[pid]["thread_id"]])
             for pid in posts
@@ -277,19 +273,44 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else 1.0
 
 
-def _mistakes(lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) -> list[dict]:
+def _clusters(
+    gold: dict[str, dict[str, Any]], skipped: set[str], predicted: dict[str, dict[str, Any]]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The stored labelled posts by story, and every stored post but the skipped ones by
+    thread (distractors count in the threads they joined)."""
+    stories: dict[str, list[str]] = {}
+    threads: dict[str, list[str]] = {}
+    for pid, g in gold.items():
+        if pid in predicted:
+            stories.setdefault(g["thread"], []).append(pid)
+    for pid, record in predicted.items():
+        if pid not in skipped:
+            threads.setdefault(record["thread_id"], []).append(pid)
+    return stories, threads
+
+
+def _most_common(counts: Counter[Any]) -> Any:
+    """The most frequent value (ties: the greatest as text, so the choice is stable)."""
+    return max(counts, key=lambda value: (counts[value], str(value)))
+
+
+def _mistakes(
+    lines: list[dict[str, Any]],
+    gold: dict[str, dict[str, Any]],
+    skipped: set[str],
+    predicted: dict[str, dict[str, Any]],
+) -> list[dict]:
     """Each wrong thread, copy or follow-up decision, with the engine's evidence for it.
 
     Threads: a story's posts outside the thread that holds most of them are `split`; posts
     of other stories (or distractors) in a thread that mostly holds one story are `joined`."""
-    gold = _gold(lines)
     urls = {pid: g["url"] for pid, g in gold.items()}
     urls.update({_id(line["url"]): line["url"] for line in lines})  # type: ignore[misc]
     mistakes: list[dict] = []
     for pid, g in gold.items():
         if pid not in predicted:
             mistakes.append({"url": g["url"], "problem": "not stored"})
-    mistakes += _thread_mistakes(gold, predicted, urls, _skipped(lines))
+    mistakes += _thread_mistakes(gold, predicted, urls, skipped)
     for pid, g in gold.items():
         p = predicted.get(pid)
         if p is None:
@@ -315,22 +336,9 @@ def _thread_mistakes(
     urls: dict[str, str],
     skipped: set[str],
 ) -> list[dict]:
-    stories: dict[str, list[str]] = {}
-    threads: dict[str, list[str]] = {}
-    for pid, g in gold.items():
-        if pid in predicted:
-            stories.setdefault(g["thread"], []).append(pid)
-    for pid, record in predicted.items():
-        if pid not in skipped:
-            threads.setdefault(record["thread_id"], []).append(pid)
-
-    def main(values: list[Any]) -> Any:
-        """The most frequent value (ties: the greatest as text, so the choice is stable)."""
-        counts = Counter(values)
-        return max(counts, key=lambda value: (counts[value], str(value)))
-
+    stories, threads = _clusters(gold, skipped, predicted)
     story_thread = {
-        story: main([predicted[pid]["thread_id"] for pid in members])
+        story: _most_common(Counter(predicted[pid]["thread_id"] for pid in members))
         for story, members in stories.items()
     }
     mistakes = []
@@ -346,7 +354,7 @@ def _thread_mistakes(
         labelled = [gold[pid]["thread"] for pid in members if pid in gold]
         if not labelled:
             continue
-        story = main(labelled)
+        story = _most_common(Counter(labelled))
         for pid in members:
             own = gold[pid]["thread"] if pid in gold else None
             if own != story:

@@ -25,14 +25,18 @@ def console() -> Console:
     return Console(width=None if sys.stdout.isatty() else 160, highlight=False)
 
 
+def _table(title: str, columns: Sequence[str], numbers: Sequence[str] = ()) -> Table:
+    """A table titled on the left, its `numbers` columns aligned on the right."""
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, justify="right" if column in numbers else "left")
+    return table
+
+
 def print_summary(reports: Sequence[SourceReport]) -> None:
     """The per-source table, then each problem as one line on stderr."""
-    table = Table(title="crawl summary", title_justify="left")
-    for column in ("source", "kind", "status", "pages", "posts", "new", "updated", "errors"):
-        table.add_column(
-            column,
-            justify="right" if column in ("pages", "posts", "new", "updated", "errors") else "left",
-        )
+    numbers = ("pages", "posts", "new", "updated", "errors")
+    table = _table("crawl summary", ("source", "kind", "status", *numbers), numbers)
     for r in reports:
         style = STATUS_STYLE[r.status]
         table.add_row(
@@ -170,19 +174,8 @@ def print_scores(name: str, scores: object) -> None:
 
 def print_story_scores(rows: Sequence[Any]) -> None:
     """`monitor eval --stories`: a row a labelled story, the costliest first."""
-    table = Table(title="stories (the costliest first)", title_justify="left")
-    for column in (
-        "story",
-        "posts",
-        "threads",
-        "in main",
-        "strangers",
-        "P",
-        "R",
-        "lost P",
-        "lost R",
-    ):
-        table.add_column(column, justify="left" if column == "story" else "right")
+    numbers = ("posts", "threads", "in main", "strangers", "P", "R", "lost P", "lost R")
+    table = _table("stories (the costliest first)", ("story", *numbers), numbers)
     for row in rows:
         table.add_row(
             row.story,
@@ -202,19 +195,8 @@ def print_status(sources: Sequence[Source], states: dict[str, dict]) -> None:
     """One row a source, then each warning as a line on stderr."""
     from monitor.health import warnings
 
-    table = Table(title="source health", title_justify="left")
-    for column in (
-        "source",
-        "kind",
-        "last run",
-        "status",
-        "last success",
-        "new",
-        "failures",
-        "next due",
-        "interval",
-    ):
-        table.add_column(column, justify="right" if column in ("new", "failures") else "left")
+    columns = ("source", "kind", "last run", "status", "last success", "new", "failures")
+    table = _table("source health", (*columns, "next due", "interval"), ("new", "failures"))
     problems = []
     for source in sources:
         state = states.get(source.name) or {}
