@@ -33,7 +33,7 @@ def one_thread_a_post(self, record):  # type: ignore[no-untyped-def]
 def child(kind: str, stream: Path) -> None:
     """`replay_speed.py`'s child, with "no-threads": the replay without the thread stage."""
     if kind == "no-threads":
-        from monitor.engine import Engine
+        from monitor.story.engine import Engine
 
         Engine.thread = one_thread_a_post
         kind = "replay"

@@ -7,7 +7,7 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
-from monitor.session import Session
+from monitor.store.session import Session
 
 
 class SessionPipeline:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from monitor.items import PostRecord
+from monitor.contracts.items import PostRecord
 from pipelines.base import SessionPipeline
 
 
 class DedupePipeline(SessionPipeline):
-    """Exact and near-duplicate matching text within a time window; see monitor.dedupe."""
+    """Exact and near-duplicate matching text within a time window; see monitor.story.copies."""
 
     def process_item(self, item: PostRecord) -> PostRecord:
         record = self.session.engine.dedupe(item)

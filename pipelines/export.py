@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from monitor.items import PostRecord
+from monitor.contracts.items import PostRecord
 from pipelines.base import SessionPipeline
 
 
 class ExportPipeline(SessionPipeline):
-    """Appends a line per new revision once the store has committed it (see monitor.changelog)."""
+    """Appends a line per new revision once the store has committed it (monitor.store.changelog)."""
 
     def process_item(self, item: PostRecord) -> PostRecord:
         written = self.session.export()

@@ -7,10 +7,10 @@ from pathlib import Path
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from monitor.items import PostRecord, RawItem
-from monitor.normalize import InvalidItem, normalize
-from monitor.places import load_gazetteer
-from monitor.session import places_file
+from monitor.contracts.items import PostRecord, RawItem
+from monitor.normalize.places import load_gazetteer
+from monitor.normalize.posts import InvalidItem, normalize
+from monitor.store.session import places_file
 
 
 class NormalizePipeline:

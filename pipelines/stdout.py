@@ -6,8 +6,8 @@ import sys
 
 from scrapy.crawler import Crawler
 
-from monitor.items import PostRecord
-from monitor.records import dumps
+from monitor.contracts.items import PostRecord
+from monitor.store.records import dumps
 
 
 class StdoutPipeline:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from monitor.items import PostRecord
-from monitor.records import sort_time
+from monitor.contracts.items import PostRecord
+from monitor.store.records import sort_time
 from pipelines.base import SessionPipeline
 
 

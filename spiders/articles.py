@@ -7,11 +7,11 @@ from typing import Any
 
 from scrapy.http import Response
 
-from monitor.dates import parse_date
-from monitor.items import RawItem
-from monitor.parsers.article import Article
-from monitor.parsers.telegram import parse_channel_page
-from monitor.urls import telegram_post_url
+from monitor.collect.parsers.article import Article
+from monitor.collect.parsers.telegram import parse_channel_page
+from monitor.contracts.items import RawItem
+from monitor.normalize.dates import parse_date
+from monitor.normalize.urls import telegram_post_url
 from spiders.base import SourceSpider
 
 

@@ -17,12 +17,12 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from monitor.dates import to_iso
-from monitor.failures import describe
-from monitor.items import RawItem
-from monitor.known import KnownPosts
-from monitor.sources import Source
-from monitor.urls import is_http_url
+from monitor.collect.failures import describe
+from monitor.collect.known import KnownPosts
+from monitor.collect.sources import Source
+from monitor.contracts.items import RawItem
+from monitor.normalize.dates import to_iso
+from monitor.normalize.urls import is_http_url
 
 MAX_ERROR_MESSAGES = 20
 
@@ -30,7 +30,7 @@ MAX_ERROR_MESSAGES = 20
 class SourceSpider(scrapy.Spider):
     """Crawls `self.source`; records each error as one line in the crawl stats.
 
-    `state` is what earlier runs learned of the source (monitor.health): the entry page's
+    `state` is what earlier runs learned of the source (monitor.collect.health): the entry page's
     validators for a conditional GET, and whether its history was collected once already.
     """
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from monitor.parsers.article import extract_article, extract_links, extract_next_page
+from monitor.collect.parsers.article import extract_article, extract_links, extract_next_page
 from spiders.articles import ArticlePages
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from scrapy.http import Response
 
-from monitor.dates import parse_date
-from monitor.items import RawItem
-from monitor.parsers.article import extract_article
-from monitor.parsers.feed import parse_feed
+from monitor.collect.parsers.article import extract_article
+from monitor.collect.parsers.feed import parse_feed
+from monitor.contracts.items import RawItem
+from monitor.normalize.dates import parse_date
 from spiders.articles import ArticlePages
 from spiders.base import SourceSpider
 

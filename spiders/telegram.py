@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from scrapy.http import Response
 
-from monitor.parsers.telegram import parse_channel_page
+from monitor.collect.parsers.telegram import parse_channel_page
 from spiders.base import SourceSpider
 
 

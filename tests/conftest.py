@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from monitor.localserver import CaptureServer, with_base
+from monitor.cli.localserver import CaptureServer, with_base
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"

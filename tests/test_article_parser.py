@@ -14,7 +14,7 @@ from pathlib import Path
 import parsel
 import pytest
 
-from monitor.parsers.article import (
+from monitor.collect.parsers.article import (
     Article,
     check_selector,
     extract_article,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import (
+from monitor.story.config import (
     EngineConfig,
     EngineConfigError,
     docs,

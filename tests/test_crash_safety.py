@@ -9,8 +9,8 @@ from pathlib import Path
 import orjson
 
 from benchmarks.stream import Stream
-from monitor.changelog import repair_tail
-from monitor.localserver import CaptureServer
+from monitor.cli.localserver import CaptureServer
+from monitor.store.changelog import repair_tail
 from tests.conftest import (
     DEMO,
     crawl,

@@ -21,8 +21,12 @@ from tests.conftest import (
     write_demo_sources,
 )
 
-SCHEMA = json.loads((ROOT / "monitor/schema/post.schema.json").read_text(encoding="utf-8"))
-THREAD_SCHEMA = json.loads((ROOT / "monitor/schema/thread.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (ROOT / "monitor/contracts/schema/post.schema.json").read_text(encoding="utf-8")
+)
+THREAD_SCHEMA = json.loads(
+    (ROOT / "monitor/contracts/schema/thread.schema.json").read_text(encoding="utf-8")
+)
 EXPECTED = json.loads((DEMO / "expected.json").read_text(encoding="utf-8"))
 SEED_ARTICLE = "/enab/archives/677642"
 SEED_TWEET = "https://x.com/Daraa24_24/status/1737099519245131836"
@@ -40,7 +44,7 @@ def moment(iso: str) -> datetime:
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """One crawl of the demo site, then a second one of the unchanged site."""
-    from monitor.localserver import CaptureServer
+    from monitor.cli.localserver import CaptureServer
 
     tmp = tmp_path_factory.mktemp("crawl")
     with CaptureServer(DEMO / "site") as server:

@@ -4,7 +4,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from monitor.dates import from_struct_time, is_date_only, parse_date, to_iso, x_status_time
+from monitor.normalize.dates import (
+    from_struct_time,
+    is_date_only,
+    parse_date,
+    to_iso,
+    x_status_time,
+)
 
 DAMASCUS = ZoneInfo("Asia/Damascus")
 

@@ -9,11 +9,11 @@ import numpy as np
 import orjson
 from datasketch import MinHash, MinHashLSH
 
-from monitor.config import CopiesConfig
-from monitor.dedupe import DedupeIndex, _shared
-from monitor.matching import matching_text
-from monitor.shingles import minhash_values, samples, shingle_sets
-from monitor.tokens import NEGATIONS
+from monitor.normalize.matching import matching_text
+from monitor.story.config import CopiesConfig
+from monitor.story.copies import DedupeIndex, _shared
+from monitor.story.shingles import minhash_values, samples, shingle_sets
+from monitor.story.tokens import NEGATIONS
 
 STORIES = Path(__file__).parent / "data" / "stories"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from monitor.parsers.embeds import extract_embeds, is_embed
-from monitor.text import html_to_text
+from monitor.collect.parsers.embeds import extract_embeds, is_embed
+from monitor.normalize.text import html_to_text
 
 DATA = Path(__file__).parent / "data" / "html"
 PAGE = "https://example.org/news/1/"

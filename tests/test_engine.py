@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.normalize import normalize
-from monitor.session import Session
+from monitor.normalize.posts import normalize
+from monitor.store.session import Session
 from tests.conftest import latest_by_id, read_jsonl
 
 MORNING = "عـاجـل | انتشار لقوات الجيش في عدد من أحياء مدينة جاسم بريف درعا الشمالي، بالتزامن مع تحليق لطائرة استطلاع في سماء المدينة. #جاسم #درعا"
@@ -255,8 +255,8 @@ def test_replaying_a_file_writes_the_same_logs_on_a_slow_machine(tmp_path, monke
     """A file is replayed in commits of `batch_size` posts, whatever the clock: a machine slow
     enough to pass the 2 s commit interval between two posts writes the same change logs as a
     fast one (no extra commits, so no extra intermediate thread revisions)."""
-    from monitor import session as session_module
-    from monitor.replay import ReplayReport, read_lines, replay
+    from monitor.cli.replay import ReplayReport, read_lines, replay
+    from monitor.store import session as session_module
 
     corpus = Path(__file__).parent / "data" / "stories" / "corpus.jsonl"
 
@@ -300,9 +300,9 @@ def test_replay_makes_no_reference_cycles(tmp_path):
     closes threads many times over (and copies of copies outlive their first original, which
     once raised a KeyError)."""
     from benchmarks.stream import Stream
-    from monitor.config import CopiesConfig, EngineConfig, MemoryConfig, ThreadsConfig
-    from monitor.engine import Engine
-    from monitor.replay import no_cycle_collection
+    from monitor.cli.replay import no_cycle_collection
+    from monitor.story.config import CopiesConfig, EngineConfig, MemoryConfig, ThreadsConfig
+    from monitor.story.engine import Engine
 
     stories = Path(__file__).parent / "data" / "stories"
     items = [
@@ -333,8 +333,8 @@ def test_a_warm_start_prepares_the_window_in_batches_as_each_post_alone(tmp_path
     at a time (`Engine.prepare`): the same shingles and band keys as a post on its own gets,
     for a window of several batches."""
     from benchmarks.stream import Stream
-    from monitor.dedupe import DedupeIndex
-    from monitor.engine import PREPARED_BATCH, Engine
+    from monitor.story.copies import DedupeIndex
+    from monitor.story.engine import PREPARED_BATCH, Engine
 
     session = Session.acquire(tmp_path / "data")
     for item in Stream(3 * PREPARED_BATCH).items():
@@ -435,7 +435,7 @@ def test_an_earlier_report_that_arrives_late_becomes_the_one_continued(run):
 
 
 def test_a_publisher_can_be_told_not_to_continue_itself(tmp_path):
-    from monitor.config import EngineConfig
+    from monitor.story.config import EngineConfig
 
     first, later = "https://t.me/daraa24/33163", "https://t.me/daraa24/33171"
     session = Session.acquire(tmp_path, EngineConfig().with_values({"links.same_publisher": False}))

@@ -21,7 +21,7 @@ import feedparser
 import orjson
 import pytest
 
-from monitor.urls import canonical_url, post_id
+from monitor.normalize.urls import canonical_url, post_id
 from tests.conftest import (
     DATA,
     FAST,

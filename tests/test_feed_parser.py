@@ -6,8 +6,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from monitor.normalize import normalize
-from monitor.parsers.feed import parse_feed
+from monitor.collect.parsers.feed import parse_feed
+from monitor.normalize.posts import normalize
 
 DATA = Path(__file__).parent / "data"
 CORPUS = sorted((DATA / "feedparser-tests").rglob("*.xml"))

@@ -2,9 +2,9 @@
 
 import pytest
 
-from monitor.followups import find_marker
-from monitor.matching import matching_text
-from monitor.places import load_gazetteer
+from monitor.normalize.matching import matching_text
+from monitor.normalize.places import load_gazetteer
+from monitor.story.markers import find_marker
 
 
 @pytest.mark.parametrize(

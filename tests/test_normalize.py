@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.normalize import InvalidItem, detect_lang, normalize
+from monitor.normalize.posts import InvalidItem, detect_lang, normalize
 
 COLLECTED = "2023-12-20T12:00:00+00:00"
 

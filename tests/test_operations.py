@@ -18,9 +18,9 @@ from typing import ClassVar
 
 import pytest
 
-from monitor.health import adapt_interval
-from monitor.localserver import CaptureServer
-from monitor.lock import DataDirLock
+from monitor.cli.localserver import CaptureServer
+from monitor.collect.health import adapt_interval
+from monitor.store.lock import DataDirLock
 from tests.conftest import (
     DEMO,
     FAST,
@@ -186,7 +186,7 @@ def test_one_run_at_a_time(tmp_path):
             assert result.returncode == 2
             assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
             assert (
-                f"{data / 'monitor.lock'} is held by monitor schedule (pid {os.getpid()})"
+                f"{data / 'monitor.store.lock'} is held by monitor schedule (pid {os.getpid()})"
                 in result.stderr
             )
 
@@ -411,7 +411,7 @@ def test_replay_from_a_live_pipe_exports_posts_as_they_come(tmp_path):
 def test_each_run_names_the_engine_rules_that_made_its_threads(tmp_path):
     """`engine_config` in runs.jsonl: the digest of the story engine's configuration, here the
     `[engine]` table beside the sources (a downstream reader can tell two rule sets apart)."""
-    from monitor.config import EngineConfig
+    from monitor.story.config import EngineConfig
 
     with CaptureServer(DEMO / "site") as server:
         sources = write_demo_sources(tmp_path / "sources.toml", server.base_url)

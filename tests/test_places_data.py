@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.matching import fold, matching_text
-from monitor.places import PLACE_WORDS, Gazetteer
+from monitor.normalize.matching import fold, matching_text
+from monitor.normalize.places import PLACE_WORDS, Gazetteer
 
 PLACES = Path(__file__).resolve().parents[1] / "monitor" / "data" / "places.tsv"
 COLUMNS = [
@@ -328,8 +328,8 @@ def test_no_clitic_form_of_a_name_is_a_commoner_word():
     Every clitic form of a shipped one-word name that general Arabic uses more than the name
     itself (wordfreq's frequencies) is listed as no place in place_word_clashes.txt."""
     wordfreq = pytest.importorskip("wordfreq", reason="pip install wordfreq (the test extras)")
-    from monitor.matching import fold
-    from monitor.places import _CLITICS, read_clashes
+    from monitor.normalize.matching import fold
+    from monitor.normalize.places import _CLITICS, read_clashes
 
     listed = {fold(word) for word in read_clashes()}
     missing = []

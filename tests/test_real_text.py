@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.evaluate import evaluate, load_labelled
-from monitor.storage import open_store
+from monitor.store import open_store
+from monitor.story.evaluate import evaluate, load_labelled
 from tests.conftest import DATA, run_monitor
 
 STORIES = DATA / "stories"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.sources import ConfigError, load_sources, parse_duration, parse_size
+from monitor.collect.sources import ConfigError, load_sources, parse_duration, parse_size
 
 ROOT = Path(__file__).resolve().parents[1]
 

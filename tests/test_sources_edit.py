@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor import atomic
-from monitor.sources import ConfigError, load_sources
-from monitor.sources_edit import EXISTING, add_source, parse_selector_options, validate_file
+from monitor.collect.sources import ConfigError, load_sources
+from monitor.collect.sources_edit import EXISTING, add_source, parse_selector_options, validate_file
+from monitor.store import atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,11 +5,11 @@ import sqlite3
 import orjson
 import pytest
 
-from monitor.changelog import repair_tail
-from monitor.normalize import normalize
-from monitor.records import dump_thread, dumps, sort_time
-from monitor.session import Session
-from monitor.storage import open_store
+from monitor.normalize.posts import normalize
+from monitor.store import open_store
+from monitor.store.changelog import repair_tail
+from monitor.store.records import dump_thread, dumps, sort_time
+from monitor.store.session import Session
 
 NOW = "2023-12-19T10:00:00+00:00"
 # The layout before a record was kept once: a full copy in every posts and threads row.

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from monitor.parsers.telegram import (
+from monitor.collect.parsers.telegram import (
     ChannelPage,
     channel_from_url,
     parse_channel_page,
     parse_count,
     post_url,
 )
-from monitor.text import extract_hashtags
+from monitor.normalize.text import extract_hashtags
 
 DATA = Path(__file__).resolve().parent / "data" / "telegram"
 CDN = "https://cdn4.telegram-cdn.org/file/"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitor.urls import canonical_url, is_http_url, post_id, x_status_url
+from monitor.normalize.urls import canonical_url, is_http_url, post_id, x_status_url
 
 SAME_POST = [
     (

@@ -1,0 +1,1 @@
+"""The command line: commands, what they print, replay and the demo."""

@@ -1,0 +1,528 @@
+"""The `monitor` command line (see `monitor --help` and the README's commands).
+
+Exit statuses: 0 all well, 1 some source failed (each named in the summary), 2 bad usage or a
+bad sources file. Problems are one line each on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
+
+import click
+
+from monitor import __version__
+from monitor.collect.sources import ConfigError, Source, load_sources
+
+if TYPE_CHECKING:
+    from monitor.store import Store
+    from monitor.story.config import EngineConfig
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def data_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="MONITOR_DATA_DIR",
+        default="data",
+        show_default=True,
+        help="Where the store and export/ live (env MONITOR_DATA_DIR).",
+    )(func)
+
+
+def sources_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--sources",
+        "sources_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="MONITOR_SOURCES",
+        default="sources.toml",
+        show_default=True,
+        help="The sources file (env MONITOR_SOURCES).",
+    )(func)
+
+
+def settings_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "-s",
+        "--set",
+        "overrides",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Override a Scrapy setting for this run, e.g. -s DOWNLOAD_DELAY=2 (repeatable).",
+    )(func)
+
+
+def engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--engine",
+        "engine_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="MONITOR_ENGINE",
+        default=None,
+        help="The story engine's settings: a TOML file, its [engine] table or the whole file "
+        "(env MONITOR_ENGINE; default: the sources file's [engine] table, else the defaults).",
+    )(func)
+
+
+def engine_config(
+    engine_file: Path | None, sources_file: Path | None = None, assignments: Sequence[str] = ()
+) -> EngineConfig:
+    """The engine configuration of a command: its file, or the sources file's [engine] table,
+    then any --set KEY=VALUE; a bad one is every problem on stderr and exit 2."""
+    from monitor.story.config import (
+        EngineConfig,
+        EngineConfigError,
+        load_engine_config,
+        parse_assignments,
+    )
+
+    try:
+        if engine_file is not None:
+            config = load_engine_config(engine_file)
+        elif sources_file is not None and sources_file.is_file():
+            config = load_engine_config(sources_file, required=False)
+        else:
+            config = EngineConfig()
+        if assignments:
+            config = config.with_values(parse_assignments(assignments), origin="--set")
+    except EngineConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"monitor: {exc.origin}: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    return config
+
+
+def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            fail(f"--set wants NAME=VALUE, not {pair!r}")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"monitor: {message}", err=True)
+    sys.exit(status)
+
+
+def read_sources(path: Path) -> list[Source]:
+    try:
+        return load_sources(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"monitor: {exc.path}: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def pick_sources(sources: list[Source], names: Sequence[str], path: Path) -> list[Source]:
+    if not names:
+        return [source for source in sources if source.enabled]
+    by_name = {source.name: source for source in sources}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        fail(f"{path}: no source named {', '.join(map(repr, unknown))}")
+    return [by_name[name] for name in names]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="monitor")
+def cli() -> None:
+    """Watch local news observatories on websites, RSS, Telegram and X: keep every post once,
+    in SQLite and in export/posts.jsonl."""
+
+
+@cli.command()
+@sources_option
+@data_dir_option
+@click.option(
+    "--only", "only", multiple=True, metavar="NAME", help="Crawl only this source (repeatable)."
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log on stderr.")
+@settings_option
+@engine_option
+def crawl(
+    sources_file: Path,
+    data_dir: Path,
+    only: tuple[str, ...],
+    verbose: bool,
+    overrides: tuple[str, ...],
+    engine_file: Path | None,
+) -> None:
+    """Crawl the enabled sources once and print a per-source summary."""
+    from monitor.cli.report import print_summary
+    from monitor.collect.crawl import crawl_settings, run_sources
+
+    sources = pick_sources(read_sources(sources_file), only, sources_file)
+    if not sources:
+        fail(f"{sources_file}: no enabled sources")
+    config = engine_config(engine_file, sources_file)
+    settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
+    from monitor.cli.progress import on_terminal
+
+    with hold_lock(data_dir, "crawl"):
+        reports = run_sources(
+            sources,
+            settings,
+            data_dir,
+            progress=on_terminal() and not verbose,
+            engine_config=config,
+        )
+    print_summary(reports)
+    sys.exit(EXIT_FAILED if any(r.status == "failed" for r in reports) else EXIT_OK)
+
+
+@cli.command()
+@sources_option
+@data_dir_option
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log on stderr.")
+@settings_option
+@engine_option
+def schedule(
+    sources_file: Path,
+    data_dir: Path,
+    verbose: bool,
+    overrides: tuple[str, ...],
+    engine_file: Path | None,
+) -> None:
+    """Crawl each enabled source whenever it is due, until stopped (SIGTERM or Ctrl-C)."""
+    from monitor.collect.crawl import crawl_settings
+    from monitor.collect.schedule import Scheduler
+
+    sources = pick_sources(read_sources(sources_file), (), sources_file)
+    if not sources:
+        fail(f"{sources_file}: no enabled sources")
+    config = engine_config(engine_file, sources_file)
+    settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
+    with hold_lock(data_dir, "schedule"):
+        Scheduler(sources, settings, data_dir, announce=click.echo, engine_config=config).run()
+    sys.exit(EXIT_OK)
+
+
+@cli.command()
+@sources_option
+@data_dir_option
+def status(sources_file: Path, data_dir: Path) -> None:
+    """Every source's health: last run, last success, failures in a row, next due, warnings."""
+    from monitor.cli.report import print_status
+
+    sources = read_sources(sources_file)
+    store = open_existing_store(data_dir)
+    try:
+        states = {source.name: store.get_source_state(source.name) for source in sources}
+    finally:
+        store.close()
+    print_status(sources, states)
+
+
+@cli.command()
+@data_dir_option
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Posts snapshot (JSONL)."
+)
+@click.option(
+    "--threads",
+    "threads_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Threads snapshot (JSONL).",
+)
+@click.option(
+    "--since", metavar="ISO", help="Only posts published (else collected) at or after this time."
+)
+def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: str | None) -> None:
+    """Write a consistent snapshot of the current posts, atomically."""
+    from monitor.store.records import dump_thread_snapshot, utc_iso
+    from monitor.store.snapshot import thread_snapshot, write_jsonl_atomically
+
+    if out is None and threads_out is None:
+        fail("export: give --out FILE (and/or --threads FILE)")
+    if since and not utc_iso(since):
+        fail(f"export: --since {since!r} is not an ISO 8601 time (e.g. 2023-12-19T08:00:00+03:00)")
+    store = open_existing_store(data_dir)
+    try:
+        if out is not None:
+            count = write_jsonl_atomically(out, store.iter_posts(since=since))
+            click.echo(f"wrote {count} posts to {out}", err=True)
+        if threads_out is not None:
+            count = write_jsonl_atomically(
+                threads_out, thread_snapshot(store), dump=dump_thread_snapshot
+            )
+            click.echo(f"wrote {count} threads to {threads_out}", err=True)
+    finally:
+        store.close()
+
+
+@cli.command()
+@click.argument("file", type=click.File("rb"))
+@data_dir_option
+@engine_option
+def replay(file: BinaryIO, data_dir: Path, engine_file: Path | None) -> None:
+    """Run raw items or exported records (JSONL; - for stdin) through the pipelines."""
+    from monitor.cli.progress import replay_progress
+    from monitor.cli.replay import ReplayReport, input_ready, read_lines
+    from monitor.cli.replay import replay as run_replay
+
+    config = engine_config(engine_file)
+    report = ReplayReport()
+    total = _size(file)
+    with hold_lock(data_dir, "replay"), replay_progress(total) as show:
+        run_replay(
+            read_lines(file, report),
+            data_dir,
+            report,
+            progress=lambda r: show(_position(file), r.posts),
+            more_ready=input_ready(file),
+            engine_config=config,
+        )
+    click.echo(
+        f"replayed {report.lines} lines: {report.new} new posts, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.invalid} invalid",
+        err=True,
+    )
+    for problem in report.problems:
+        click.echo(f"monitor: {getattr(file, 'name', '-')}: {problem}", err=True)
+
+
+@cli.command()
+@data_dir_option
+@click.option("--all", "show_all", is_flag=True, help="Closed threads too.")
+@click.option("--limit", default=30, show_default=True, help="How many threads.")
+def threads(data_dir: Path, show_all: bool, limit: int) -> None:
+    """List story threads, the most recently active first."""
+    from monitor.cli.report import print_threads
+
+    store = open_existing_store(data_dir)
+    try:
+        records = [t for t in store.iter_threads() if show_all or t.get("status") == "open"]
+    finally:
+        store.close()
+    print_threads(
+        sorted(records, key=lambda t: (t["last_seen"], t["thread_id"]), reverse=True)[:limit]
+    )
+
+
+@cli.command("thread")
+@data_dir_option
+@click.argument("thread_id")
+def thread_command(data_dir: Path, thread_id: str) -> None:
+    """Print one thread as a timeline, with follow-up and copy marks."""
+    from monitor.cli.report import print_timeline
+
+    store = open_existing_store(data_dir)
+    try:
+        record = store.get_thread(thread_id)
+        if record is None:
+            fail(f"thread: no thread {thread_id!r} in {data_dir}")
+        posts = store.thread_posts(thread_id)
+    finally:
+        store.close()
+    print_timeline(record, posts)
+
+
+@cli.command("eval")
+@click.argument("labelled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mistakes",
+    is_flag=True,
+    help="List each wrong decision with its evidence: threads wrongly joined or split, copies,"
+    " follow-ups.",
+)
+@click.option(
+    "--stories",
+    is_flag=True,
+    help="Show each labelled story's part in the thread scores, the costliest first: the"
+    " threads it spread over and the other posts in its main thread.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Try an engine setting without editing code, e.g. --set threads.join=0.25"
+    " (repeatable; `monitor eval --help` lists none, the README lists them all).",
+)
+@engine_option
+def eval_command(
+    labelled: Path,
+    mistakes: bool,
+    stories: bool,
+    as_json: bool,
+    assignments: tuple[str, ...],
+    engine_file: Path | None,
+) -> None:
+    """Replay a labelled file (JSONL, optionally .gz) into a temporary data dir and print the
+    engine's scores."""
+    import json
+
+    from monitor.cli.report import print_scores, print_story_scores
+    from monitor.story.evaluate import evaluate, load_labelled
+
+    config = engine_config(engine_file, None, assignments)
+    result = evaluate(load_labelled(labelled), config=config)
+    if as_json:
+        found = {**result.scores.as_dict(), "engine_config": config.digest()}
+        if stories:
+            found["stories"] = [row.as_dict() for row in result.stories]
+        click.echo(json.dumps(found, ensure_ascii=False))
+    else:
+        print_scores(labelled.name, result.scores)
+        if stories:
+            print_story_scores(result.stories)
+        click.echo(f"engine configuration {config.digest()}", err=True)
+    if mistakes:
+        for mistake in result.mistakes:
+            click.echo(json.dumps(mistake, ensure_ascii=False))
+
+
+def _size(handle: BinaryIO) -> int | None:
+    try:
+        return os.fstat(handle.fileno()).st_size or None
+    except (OSError, ValueError):
+        return None
+
+
+def _position(handle: BinaryIO) -> int:
+    try:
+        return handle.tell()
+    except (OSError, ValueError):
+        return 0
+
+
+@contextmanager
+def hold_lock(data_dir: Path, command: str) -> Iterator[None]:
+    """The data dir's lock for the whole command, or a one-line refusal (exit 2)."""
+    from monitor.store.lock import DataDirBusy, DataDirLock
+
+    lock = DataDirLock(data_dir, command)
+    try:
+        lock.acquire()
+    except DataDirBusy as busy:
+        fail(f"{command}: {busy}")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def open_existing_store(data_dir: Path) -> Store:
+    from monitor.store import open_store
+
+    if not (data_dir / "monitor.sqlite3").exists():
+        fail(f"no store in {data_dir} (run `monitor crawl` first, or give --data-dir)")
+    return open_store(data_dir)
+
+
+@cli.group()
+def sources() -> None:
+    """List, check, add and validate sources."""
+
+
+@sources.command("list")
+@sources_option
+def sources_list(sources_file: Path) -> None:
+    """Show the sources of the file."""
+    from monitor.cli.report import print_sources
+
+    print_sources(read_sources(sources_file))
+
+
+@sources.command("validate")
+@sources_option
+def sources_validate(sources_file: Path) -> None:
+    """Check the sources file and list every problem in it (exit 2 if any)."""
+    from monitor.collect.sources_edit import validate_file
+
+    problems = validate_file(sources_file)
+    for problem in problems:
+        click.echo(f"monitor: {sources_file}: {problem}", err=True)
+    if problems:
+        sys.exit(EXIT_USAGE)
+    count = len(load_sources(sources_file))
+    click.echo(f"{sources_file}: {count} sources, no problems")
+
+
+@sources.command("add")
+@sources_option
+@click.argument("name")
+@click.option("--kind", required=True, help="rss, telegram or html.")
+@click.option("--url", required=True, help="The feed, the t.me/s/<channel> page, or the listing.")
+@click.option("--platform", help="web, telegram, x or facebook (default: from the kind).")
+@click.option("--every", help='How often to crawl it: "90s", "10m", "2h".')
+@click.option(
+    "--selector",
+    "selector_pairs",
+    multiple=True,
+    metavar="KEY=CSS",
+    help="For html sources: links, next_page, title, body, date, author (repeatable).",
+)
+def sources_add(
+    sources_file: Path,
+    name: str,
+    kind: str,
+    url: str,
+    platform: str | None,
+    every: str | None,
+    selector_pairs: tuple[str, ...],
+) -> None:
+    """Validate a new source and append it to the sources file, keeping its comments."""
+    from monitor.collect.sources_edit import add_source, parse_selector_options
+
+    try:
+        selectors = parse_selector_options(selector_pairs)
+        add_source(
+            sources_file, name, kind, url, platform=platform, every=every, selectors=selectors
+        )
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"monitor: {exc.path}: {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as exc:
+        fail(f"{sources_file}: cannot write: {exc.strerror or exc}")
+    click.echo(f"added {name!r} to {sources_file}; try it with: monitor sources check {name}")
+
+
+@sources.command("check")
+@sources_option
+@click.argument("name")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log on stderr.")
+@settings_option
+def sources_check(sources_file: Path, name: str, verbose: bool, overrides: tuple[str, ...]) -> None:
+    """Crawl one source now and print its posts as JSON lines, storing nothing."""
+    from monitor.cli.report import print_check_line
+    from monitor.collect.crawl import crawl_settings, run_sources
+
+    [source] = pick_sources(read_sources(sources_file), [name], sources_file)
+    settings = crawl_settings(
+        None, check=True, verbose=verbose, overrides=parse_overrides(overrides)
+    )
+    [report] = run_sources([source], settings)
+    print_check_line(report)
+    sys.exit(EXIT_FAILED if report.status == "failed" else EXIT_OK)
+
+
+@cli.command()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Crawl into this dir instead of a fresh temporary one.",
+)
+@click.option("--show", default=8, show_default=True, help="How many posts to print.")
+def demo(data_dir: Path | None, show: int) -> None:
+    """Serve the bundled Arabic captures on 127.0.0.1 and crawl them end to end."""
+    from monitor.cli.demo import run_demo
+
+    sys.exit(run_demo(data_dir, show=show))
+
+
+def main() -> None:
+    cli(prog_name="monitor")

@@ -1,0 +1,1 @@
+"""Collection: sources, page parsers, Scrapy settings and middlewares, crawl runs, health."""

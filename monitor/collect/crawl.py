@@ -1,0 +1,255 @@
+"""Running sources through Scrapy: one crawler per source, all in one process."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.http import Response
+from scrapy.settings import Settings
+from scrapy.utils.reactor import install_reactor
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from monitor.cli.progress import CrawlProgress
+from monitor.collect import health
+from monitor.collect.failures import describe
+from monitor.collect.sources import Source
+from monitor.store.session import Session
+from monitor.story.config import EngineConfig
+from spiders.base import SourceSpider
+from spiders.html import HtmlSpider
+from spiders.rss import RssSpider
+from spiders.telegram import TelegramSpider
+
+SPIDERS: dict[str, type[SourceSpider]] = {
+    "rss": RssSpider,
+    "telegram": TelegramSpider,
+    "html": HtmlSpider,
+}
+
+CHECK_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.stdout.StdoutPipeline": 900,
+}
+
+
+@dataclass
+class SourceReport:
+    """How one source's crawl went, from its crawler's stats."""
+
+    name: str
+    kind: str
+    pages: int = 0
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    not_modified: bool = False
+    interrupted: bool = False
+    failure: str | None = None
+    messages: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.interrupted:
+            return "interrupted"
+        if self.failure:
+            return "failed"
+        if self.errors or self.warnings:
+            return "warning"
+        return "ok"
+
+    @classmethod
+    def from_stats(cls, source: Source, stats: Mapping[str, Any]) -> SourceReport:
+        failure = stats.get("monitor/failed")
+        finish = stats.get("finish_reason")
+        interrupted = finish == "shutdown"
+        if not failure and not interrupted and finish not in (None, "finished"):
+            failure = f"crawl ended early ({finish})"
+        return cls(
+            name=source.name,
+            kind=source.kind,
+            pages=stats.get("monitor/pages", 0),
+            items=stats.get("monitor/items", 0),
+            new=stats.get("monitor/store/new", 0),
+            updated=stats.get("monitor/store/updated", 0),
+            duplicates=stats.get("monitor/dedupe/copies", 0),
+            errors=stats.get("monitor/errors", 0),
+            not_modified=bool(stats.get("monitor/not_modified")),
+            interrupted=interrupted,
+            failure=failure,
+            messages=list(stats.get("monitor/error_messages") or []),
+            warnings=list(stats.get("monitor/warnings") or []),
+        )
+
+
+def crawl_settings(
+    data_dir: Path | None,
+    *,
+    check: bool = False,
+    verbose: bool = False,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Project settings for a run: storing into `data_dir`, or (`check`) printing only."""
+    settings = Settings()
+    settings.setmodule("monitor.collect.settings", priority="project")
+    contact = os.environ.get("MONITOR_CONTACT", "").strip()
+    if contact:
+        settings.set("USER_AGENT", f"{settings['USER_AGENT']} +{contact}", priority="cmdline")
+    if check:
+        settings.set("ITEM_PIPELINES", CHECK_PIPELINES, priority="cmdline")
+        settings.set("MONITOR_DATA_DIR", "", priority="cmdline")  # nothing is known, nothing stored
+    if data_dir is not None:
+        settings.set("MONITOR_DATA_DIR", str(data_dir), priority="cmdline")
+    if verbose:
+        settings.set("LOG_LEVEL", "INFO", priority="cmdline")
+    elif data_dir is not None and not check:
+        # The full log (with tracebacks) goes to a file; the terminal gets one line a problem.
+        log_dir = data_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(log_dir / "crawl.log"), priority="cmdline")
+        settings.set("LOG_FILE_APPEND", False, priority="cmdline")
+    else:
+        settings.set("LOG_ENABLED", False, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+class Crawls:
+    """One Scrapy process in which sources are crawled (once each for `crawl`, again and again
+    for `schedule`); every finished crawl of a source is recorded in the data dir as a run."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: Path | None = None,
+        *,
+        progress: bool = False,
+        engine_config: EngineConfig | None = None,
+    ):
+        # The reactor must be the configured one before anything imports it (the scheduler's
+        # timers do, before the first crawler would have installed it).
+        install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
+        self.process = CrawlerProcess(settings)
+        _twisted_log_to_logging_only()
+        self.session = Session.acquire(data_dir, engine_config) if data_dir is not None else None
+        self.reports: dict[str, SourceReport] = {}
+        self.running: dict[str, Crawler] = {}
+        self.finished_stats: dict[str, dict[str, Any]] = {}
+        self.progress = CrawlProgress(self._live_stats) if progress else None
+
+    def state(self, source: Source) -> dict[str, Any]:
+        return self.session.store.get_source_state(source.name) if self.session else {}
+
+    def crawl(self, source: Source) -> Deferred[SourceReport]:
+        """Start crawling a source; the deferred fires with its report when it is done."""
+        state = self.state(source)
+        crawler = self.process.create_crawler(SPIDERS[source.kind])
+        crawler.signals.connect(_on_spider_error, signal=signals.spider_error)
+        self.running[source.name] = crawler
+        started = health.now()
+        done = self.process.crawl(crawler, source=source, state=state)
+        done.addBoth(lambda outcome: self._finished(source, crawler, state, started, outcome))
+        return done
+
+    def _finished(
+        self,
+        source: Source,
+        crawler: Crawler,
+        state: dict[str, Any],
+        started: datetime,
+        outcome: object,
+    ) -> SourceReport:
+        self.running.pop(source.name, None)
+        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        self.finished_stats[source.name] = stats
+        if isinstance(outcome, Failure) and not stats.get("monitor/failed"):
+            # the crawler could not even start (a bad setting, a spider that failed to open)
+            stats["monitor/failed"] = f"could not crawl: {describe(outcome)}"
+        report = SourceReport.from_stats(source, stats)
+        self.reports[source.name] = report
+        if self.session is not None:
+            run = health.run_record(source, stats, report.status, started, health.now())
+            if report.status == "interrupted":
+                new_state = {**state, "last_run": run["ended_at"], "last_status": "interrupted"}
+            else:
+                new_state = health.next_state(state, run, source, stats)
+            self.session.record_run(run, new_state)
+        return report
+
+    def start(self, *, stop_after_crawl: bool = True, install_signal_handlers: bool = True) -> None:
+        """Run the reactor: until every crawl is done, or (schedule) until it is stopped.
+        With Scrapy's signal handlers, SIGTERM or Ctrl-C lets the crawls in flight finish
+        their items, then stops."""
+        from twisted.internet import reactor, task
+
+        if self.session is not None:
+            reactor.callWhenRunning(task.LoopingCall(self.session.tick).start, 1.0, False)
+        if self.progress is not None:
+            refresh = task.LoopingCall(self.progress.refresh)
+            reactor.callWhenRunning(self.progress.start)
+            reactor.callWhenRunning(refresh.start, 0.5)
+        try:
+            self.process.start(
+                stop_after_crawl=stop_after_crawl, install_signal_handlers=install_signal_handlers
+            )
+        finally:
+            if self.progress is not None:
+                self.progress.stop()
+
+    def _live_stats(self) -> dict[str, dict[str, Any]]:
+        live = {name: c.stats.get_stats() for name, c in self.running.items() if c.stats}
+        return {**self.finished_stats, **live}
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.release()
+            self.session = None
+
+
+def _twisted_log_to_logging_only() -> None:
+    """Twisted prints critical events (a Scrapy race when hundreds of crawlers close together
+    raises AlreadyCalledError "while handling timed call") straight to stderr until someone
+    begins its logging: begin it with no target of its own, so they reach only Scrapy's log
+    (through the observer Scrapy installs), never the operator's terminal as a traceback."""
+    from twisted.logger import globalLogBeginner
+
+    if globalLogBeginner._temporaryObserver is not None:  # not begun yet in this process
+        globalLogBeginner.beginLoggingTo([], discardBuffer=True, redirectStandardIO=False)
+
+
+def run_sources(
+    sources: Sequence[Source],
+    settings: Settings,
+    data_dir: Path | None = None,
+    *,
+    progress: bool = False,
+    engine_config: EngineConfig | None = None,
+) -> list[SourceReport]:
+    """Crawl every source once, concurrently, and report on each (in the given order)."""
+    crawls = Crawls(settings, data_dir, progress=progress, engine_config=engine_config)
+    try:
+        for source in sources:
+            crawls.crawl(source)
+        crawls.start()
+    finally:
+        crawls.close()
+    return [crawls.reports[source.name] for source in sources if source.name in crawls.reports]
+
+
+def _on_spider_error(failure: Failure, response: Response, spider: SourceSpider) -> None:
+    """A bug or a page our parsers could not handle: one line, and the source goes on."""
+    spider.error(
+        f"could not parse the page ({describe(failure)}) at {response.url}",
+        entry=bool(response.meta.get("monitor_entry")),
+    )

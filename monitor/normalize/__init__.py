@@ -1,0 +1,1 @@
+"""Normalisation: raw items into post records (text, dates, URLs, places, matching text)."""

@@ -1,0 +1,65 @@
+"""What the engine needs from a store, so a PostgreSQL backend can stand in for SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from monitor.contracts.items import PostRecord, ThreadRecord
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What `Store.save` did: `new` first time, `updated` new revision, `same` nothing."""
+
+    status: Literal["new", "updated", "same"]
+    record: PostRecord
+
+
+class Store(Protocol):
+    """A post store. Writes are grouped in a transaction until `commit()`.
+
+    Every new revision of a post is kept (`revisions`), numbered by a sequence that the change
+    log follows, so the JSONL log can be rebuilt or caught up after a crash.
+    """
+
+    def get(self, post_id: str) -> PostRecord | None: ...
+
+    def save(self, record: PostRecord) -> SaveResult: ...
+
+    def commit(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def iter_posts(self, since: str | None = None) -> Iterator[PostRecord]: ...
+
+    def revisions_after(
+        self, seq: int, limit: int = 1000, kind: str = "post"
+    ) -> list[tuple[int, bytes]]: ...
+
+    def revision_seq(self, key: str, revision: int, kind: str = "post") -> int | None: ...
+
+    def get_thread(self, thread_id: str) -> ThreadRecord | None: ...
+
+    def save_thread(self, record: ThreadRecord) -> bool: ...
+
+    def iter_threads(self) -> Iterator[ThreadRecord]: ...
+
+    def thread_posts(self, thread_id: str) -> list[PostRecord]: ...
+
+    def thread_members(self) -> dict[str, list[str]]: ...
+
+    def latest_sort_time(self) -> str | None: ...
+
+    def get_source_state(self, name: str) -> dict: ...
+
+    def set_source_state(self, name: str, state: dict) -> None: ...
+
+    def add_run(self, record: dict) -> None: ...
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def count_posts(self) -> int: ...
