@@ -22,20 +22,17 @@ import replay_speed
 from replay_speed import make_stream, measure
 
 
-def one_thread_a_post(self, record):  # type: ignore[no-untyped-def]
-    """`Engine.thread` without its work: the post opens a thread of its own."""
-    work = self._work.get(record["id"])
-    if work is not None and not work.resighted:
-        work.known.thread = record["thread_id"] = f"t{work.known.id}"
-    return record
+def one_thread_a_post(self, record, known, matching):  # type: ignore[no-untyped-def]
+    """`ThreadStage.place` without its work: the post opens a thread of its own."""
+    known.thread = record["thread_id"] = f"t{known.id}"
 
 
 def child(kind: str, stream: Path) -> None:
     """`replay_speed.py`'s child, with "no-threads": the replay without the thread stage."""
     if kind == "no-threads":
-        from monitor.story.engine import Engine
+        from monitor.story.thread_stage import ThreadStage
 
-        Engine.thread = one_thread_a_post
+        ThreadStage.place = one_thread_a_post
         kind = "replay"
     replay_speed.child(kind, stream)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
 
 from scrapy.http import Response
 
 from monitor.collect.parsers.article import Article
 from monitor.collect.parsers.telegram import parse_channel_page
+from monitor.contracts import stats as keys
 from monitor.contracts.items import RawItem
 from monitor.normalize.dates import parse_date
 from monitor.normalize.urls import telegram_post_url
@@ -43,23 +44,24 @@ class ArticlePages(SourceSpider):
                     continue
             yield from self.emit(item, response)
 
-    def _telegram_embed_url(self, embed: RawItem) -> str | None:
+    def _telegram_embed_url(self, embed: Mapping[str, Any]) -> str | None:
         if embed.get("platform") != "telegram" or not embed.get("url"):
             return None
         post = telegram_post_url(embed["url"])
         if post is None:
             return None
-        base = self.settings.get("MONITOR_TELEGRAM_EMBED_BASE", "https://t.me").rstrip("/")
+        base = str(self.settings.get("MONITOR_TELEGRAM_EMBED_BASE", "https://t.me")).rstrip("/")
         return base + post.removeprefix("https://t.me") + "?embed=1"
 
     def parse_telegram_embed(self, response: Response, stub: RawItem) -> Iterator[Any]:
-        self.count("monitor/pages")
+        self.count(keys.PAGES)
         page = parse_channel_page(response.body, response.url)
         post = page.posts[0] if page.posts else None
         if post is None:
             self.warn(f"Telegram embed without a post at {response.url}")
             yield from self.emit(stub, response)
             return
-        item = {**stub, **{key: value for key, value in post.items() if value not in (None, "")}}
+        found = {key: value for key, value in post.items() if value not in (None, "")}
+        item = cast(RawItem, {**stub, **found})
         item["url"] = stub["url"]
         yield from self.emit(item, response)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import scrapy
 from scrapy.http import Response
@@ -20,6 +20,8 @@ from twisted.python.failure import Failure
 from monitor.collect.failures import describe
 from monitor.collect.known import KnownPosts
 from monitor.collect.sources import Source
+from monitor.contracts import meta as meta_keys
+from monitor.contracts import stats as keys
 from monitor.contracts.items import RawItem
 from monitor.normalize.dates import to_iso
 from monitor.normalize.urls import is_http_url
@@ -69,22 +71,26 @@ class SourceSpider(scrapy.Spider):
             headers["If-Modified-Since"] = validators["last_modified"]
         if not headers:
             return request
-        meta = {**request.meta, "handle_httpstatus_list": [304]}
-        return request.replace(headers={**request.headers.to_unicode_dict(), **headers}, meta=meta)
+        meta: dict[str, Any] = dict(request.meta)
+        meta["handle_httpstatus_list"] = [304]
+        conditional = request.replace(meta=meta)  # (a new request copies the headers)
+        for name, value in headers.items():
+            conditional.headers[name] = value
+        return conditional
 
     def unchanged(self, response: Response) -> bool:
         """True for a 304 answer (nothing new: a success); notes a 200's validators."""
         stats = self.crawler.stats
         assert stats is not None
         if response.status == 304:
-            stats.set_value("monitor/not_modified", True)
+            stats.set_value(keys.NOT_MODIFIED, True)
             return True
-        if response.meta.get("monitor_entry"):
+        if response.meta.get(meta_keys.ENTRY):
             etag = response.headers.get("ETag")
             modified = response.headers.get("Last-Modified")
             if etag or modified:
                 stats.set_value(
-                    "monitor/validators",
+                    keys.VALIDATORS,
                     {
                         "url": self.source.url,
                         "etag": etag.decode("latin-1") if etag else None,
@@ -109,11 +115,11 @@ class SourceSpider(scrapy.Spider):
         this page fails (a feed entry whose article page is gone is still a post).
         """
         if not is_http_url(url):
-            self.count("monitor/refused_urls")
+            self.count(keys.REFUSED_URLS)
             return None
-        meta = {"download_maxsize": self.source.max_size, "monitor_entry": entry, **meta}
+        meta = {"download_maxsize": self.source.max_size, meta_keys.ENTRY: entry, **meta}
         if fallback is not None:
-            meta["monitor_fallback"] = fallback
+            meta[meta_keys.FALLBACK] = fallback
         return scrapy.Request(
             url,
             callback=callback,
@@ -125,7 +131,7 @@ class SourceSpider(scrapy.Spider):
 
     def raw_item(self, response: Response | None = None, **fields: Any) -> RawItem:
         """A raw item of this source, with the source's defaults filled in."""
-        item: RawItem = {
+        item: dict[str, Any] = {
             "source": self.source.name,
             "platform": self.source.platform,
             "collected_at": to_iso(datetime.now(UTC)),
@@ -134,13 +140,13 @@ class SourceSpider(scrapy.Spider):
         if self.source.lang:
             item["lang"] = self.source.lang
         item.update({key: value for key, value in fields.items() if value is not None})
-        return item
+        return cast(RawItem, item)
 
     def emit(self, item: RawItem, response: Response) -> Iterator[RawItem]:
         """Pass an item through `post_process` and count it."""
         processed = self.post_process(item, response)
         if processed is not None:
-            self.count("monitor/items")
+            self.count(keys.ITEMS)
             yield processed
 
     def post_process(self, item: RawItem, response: Response) -> RawItem | None:
@@ -149,31 +155,31 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[RawItem]:
         request = failure.request  # type: ignore[attr-defined]
-        self.error(describe(failure, request.url), entry=request.meta.get("monitor_entry", False))
-        fallback = request.meta.get("monitor_fallback")
+        self.error(describe(failure, request.url), entry=request.meta.get(meta_keys.ENTRY, False))
+        fallback = request.meta.get(meta_keys.FALLBACK)
         if fallback is not None:
-            self.count("monitor/items")
+            self.count(keys.ITEMS)
             yield fallback
 
     def error(self, message: str, *, entry: bool = False) -> None:
         """Record a one-line error; on the entry page it fails the whole source."""
         stats = self.crawler.stats
         assert stats is not None
-        self.count("monitor/errors")
-        messages = stats.get_value("monitor/error_messages") or []
+        self.count(keys.ERRORS)
+        messages = stats.get_value(keys.ERROR_MESSAGES) or []
         if len(messages) < MAX_ERROR_MESSAGES:
-            stats.set_value("monitor/error_messages", [*messages, message])
-        if entry and not stats.get_value("monitor/failed"):
-            stats.set_value("monitor/failed", message)
+            stats.set_value(keys.ERROR_MESSAGES, [*messages, message])
+        if entry and not stats.get_value(keys.FAILED):
+            stats.set_value(keys.FAILED, message)
         self.logger.warning("%s: %s", self.source.name, message)
 
     def warn(self, message: str) -> None:
         """A problem that does not fail the source (an empty channel page, a bozo feed)."""
         stats = self.crawler.stats
         assert stats is not None
-        warnings = stats.get_value("monitor/warnings") or []
+        warnings = stats.get_value(keys.WARNINGS) or []
         if len(warnings) < MAX_ERROR_MESSAGES:
-            stats.set_value("monitor/warnings", [*warnings, message])
+            stats.set_value(keys.WARNINGS, [*warnings, message])
         self.logger.warning("%s: %s", self.source.name, message)
 
     def count(self, key: str, amount: int = 1) -> None:

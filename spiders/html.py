@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.http import Response
 
 from monitor.collect.parsers.article import extract_article, extract_links, extract_next_page
+from monitor.contracts import stats as keys
 from spiders.articles import ArticlePages
 
 
@@ -19,7 +20,7 @@ class HtmlSpider(ArticlePages):
     name = "html"
 
     def parse(self, response: Response, page_number: int = 1, **kwargs: Any) -> Iterator[Any]:
-        self.count("monitor/pages")
+        self.count(keys.PAGES)
         if self.unchanged(response):
             return
         selectors = self.source.selectors
@@ -32,7 +33,7 @@ class HtmlSpider(ArticlePages):
             return
         for link in links:
             if link in self.known:
-                self.count("monitor/known_skipped")  # stored by an earlier run
+                self.count(keys.KNOWN_SKIPPED)  # stored by an earlier run
                 continue
             request = self.request(link, self.parse_article)
             if request is not None:
@@ -47,7 +48,7 @@ class HtmlSpider(ArticlePages):
                     yield request
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        self.count("monitor/pages")
+        self.count(keys.PAGES)
         article = extract_article(response.text, response.url, self.source.selectors)
         item = self.raw_item(
             response,

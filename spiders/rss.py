@@ -9,6 +9,7 @@ from scrapy.http import Response
 
 from monitor.collect.parsers.article import extract_article
 from monitor.collect.parsers.feed import parse_feed
+from monitor.contracts import stats as keys
 from monitor.contracts.items import RawItem
 from monitor.normalize.dates import parse_date
 from spiders.articles import ArticlePages
@@ -23,7 +24,7 @@ class RssSpider(ArticlePages, SourceSpider):
     name = "rss"
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        self.count("monitor/pages")
+        self.count(keys.PAGES)
         if self.unchanged(response):
             return
         headers = {
@@ -49,17 +50,17 @@ class RssSpider(ArticlePages, SourceSpider):
                 self.warn(f"feed has no entries{problem} at {response.url}")
             return
         if page.problem:
-            self.count("monitor/rss/malformed")
+            self.count(keys.RSS_MALFORMED)
             self.warn(f"malformed feed, kept {len(page.items)} entries ({page.problem})")
         if page.skipped:
-            self.count("monitor/rss/entries_without_link", page.skipped)
+            self.count(keys.RSS_ENTRIES_WITHOUT_LINK, page.skipped)
         # Feeds list the newest first; oldest first spares the story engine links that would
         # only be made (and revised) once the earlier report arrives.
         for entry in sorted(page.items, key=self.entry_time):
             item = self.raw_item(response, **entry)
             if self.source.full_text and self.source.platform != "x":
                 if item["url"] in self.known:
-                    self.count("monitor/known_skipped")  # its article page was read before
+                    self.count(keys.KNOWN_SKIPPED)  # its article page was read before
                     continue
                 request = self.request(
                     item["url"], self.parse_article, cb_kwargs={"entry": item}, fallback=item
@@ -74,9 +75,9 @@ class RssSpider(ArticlePages, SourceSpider):
         return published.timestamp() if published else float("inf")
 
     def parse_article(self, response: Response, entry: RawItem) -> Iterator[Any]:
-        self.count("monitor/pages")
+        self.count(keys.PAGES)
         article = extract_article(response.text, response.url, self.source.selectors)
-        item = dict(entry)
+        item = entry.copy()
         item["title"] = article.title or entry.get("title")
         item["text"] = article.text or entry.get("text", "")
         item["published"] = self.first_date(article.date_candidates) or entry.get("published")

@@ -9,6 +9,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from scrapy.http import Response
 
 from monitor.collect.parsers.telegram import parse_channel_page
+from monitor.contracts import stats as keys
 from spiders.base import SourceSpider
 
 
@@ -19,7 +20,7 @@ class TelegramSpider(SourceSpider):
     name = "telegram"
 
     def parse(self, response: Response, page_number: int = 1, **kwargs: Any) -> Iterator[Any]:
-        self.count("monitor/pages")
+        self.count(keys.PAGES)
         if self.unchanged(response):
             return
         page = parse_channel_page(response.body, response.url)

@@ -347,7 +347,7 @@ def test_a_warm_start_prepares_the_window_in_batches_as_each_post_alone(tmp_path
         alone = DedupeIndex()
         checked = 0
         for record in session.store.iter_posts():
-            entry = warm.dedupe_index.entries.get(record["id"])
+            entry = warm.copies.index.entries.get(record["id"])
             expected = alone.signature(warm.engine_text(record))
             assert (entry is None) == (expected is None)
             if entry is not None:

@@ -186,7 +186,7 @@ def test_one_run_at_a_time(tmp_path):
             assert result.returncode == 2
             assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
             assert (
-                f"{data / 'monitor.store.lock'} is held by monitor schedule (pid {os.getpid()})"
+                f"{data / 'monitor.lock'} is held by monitor schedule (pid {os.getpid()})"
                 in result.stderr
             )
 
@@ -425,3 +425,35 @@ def test_each_run_names_the_engine_rules_that_made_its_threads(tmp_path):
     expected = EngineConfig().with_values({"threads.join": 0.25}).digest()
     assert expected != EngineConfig().digest()
     assert {run["engine_config"] for run in runs(data)} == {expected}
+
+
+def test_a_crawl_reads_places_with_the_engine_settings_a_replay_uses(tmp_path):
+    """`text.opening_chars` bounds the text in which places are looked for, in a crawl as in a
+    replay: the same items give the same places either way."""
+    with CaptureServer(DEMO / "site") as server:
+        sources = write_demo_sources(tmp_path / "sources.toml", server.base_url)
+        engine = "[engine.text]\nopening_chars = 100\n\n"
+        sources.write_text(engine + sources.read_text(encoding="utf-8"), encoding="utf-8")
+        data = tmp_path / "data"
+        result = crawl(sources, data, server.base_url)
+    assert result.returncode == 0, result.stderr
+    crawled = latest_by_id(read_jsonl(data / "export" / "posts.jsonl"))
+    engine_file = tmp_path / "engine.toml"
+    engine_file.write_text(engine, encoding="utf-8")
+    replayed_dir = tmp_path / "replayed"
+    result = run_monitor(
+        "replay",
+        str(data / "export" / "posts.jsonl"),
+        "--data-dir",
+        str(replayed_dir),
+        "--engine",
+        str(engine_file),
+    )
+    assert result.returncode == 0, result.stderr
+    replayed = latest_by_id(read_jsonl(replayed_dir / "export" / "posts.jsonl"))
+    assert replayed.keys() == crawled.keys()
+    # a long article names places past its first 100 characters, which neither run reads
+    assert any(len(post["text"]) > 400 for post in crawled.values())
+    assert {k: p["places"] for k, p in crawled.items()} == {
+        k: p["places"] for k, p in replayed.items()
+    }

@@ -122,7 +122,7 @@ def test_log_catches_up_on_commits_it_did_not_follow_one_by_one(tmp_path):
     session.commit()
     session.save(normalize(raw(url="https://t.me/daraa24/33191", text="نص آخر")))
     session.commit()
-    session.export()
+    session.write_logs()
     session.save(normalize(raw(url="https://t.me/daraa24/33192", text="نص ثالث")))
     session.close()
     assert [line["url"][-5:] for line in log_lines(tmp_path)] == ["33190", "33191", "33192"]

@@ -18,6 +18,7 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 TEXT_TYPES = (
@@ -37,7 +38,10 @@ class CaptureServer:
     def __init__(self, root: Path, port: int = 0):
         self.root = root.resolve()
         self.requests: list[tuple[str, int]] = []
-        handler = type("Handler", (_Handler,), {"server_root": self.root, "log": self.requests})
+        handler = cast(
+            "type[_Handler]",
+            type("Handler", (_Handler,), {"server_root": self.root, "log": self.requests}),
+        )
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         handler.base_url = self.base_url

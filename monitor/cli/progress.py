@@ -13,6 +13,8 @@ from rich.live import Live
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from monitor.contracts import stats as keys
+
 
 def on_terminal() -> bool:
     return sys.stdout.isatty()
@@ -32,10 +34,10 @@ class CrawlProgress:
         for name, stats in sorted(self.stats_of().items()):
             table.add_row(
                 name,
-                str(stats.get("monitor/pages", 0)),
-                str(stats.get("monitor/items", 0)),
-                str(stats.get("monitor/store/new", 0)),
-                str(stats.get("monitor/errors", 0)),
+                str(stats.get(keys.PAGES, 0)),
+                str(stats.get(keys.ITEMS, 0)),
+                str(stats.get(keys.NEW_POSTS, 0)),
+                str(stats.get(keys.ERRORS, 0)),
             )
         return table
 

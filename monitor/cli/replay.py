@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import orjson
 
@@ -66,13 +66,14 @@ class ReplayReport:
 
 def as_raw_item(data: dict[str, Any]) -> RawItem:
     """A raw item from a line: raw items as they are, exported records turned back."""
+    # (anyone's JSON, typed as a raw item here: `normalize` checks every field it reads)
     if "schema_version" not in data or "id" not in data:
-        return data
-    raw: RawItem = {key: data.get(key) for key in _RAW_FROM_RECORD}
+        return cast(RawItem, data)
+    raw: dict[str, Any] = {key: data.get(key) for key in _RAW_FROM_RECORD}
     raw["published"] = data.get("published_raw") or data.get("published_at")
     for record_key, raw_key in _RECORD_TO_RAW.items():
         raw[raw_key] = data.get(record_key)
-    return raw
+    return cast(RawItem, raw)
 
 
 def read_lines(handle: IO[bytes], report: ReplayReport) -> Iterator[tuple[int, RawItem]]:

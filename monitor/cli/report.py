@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from monitor.collect.sources import Source, format_duration
-from monitor.contracts.items import PostRecord
+from monitor.contracts.items import PostRecord, ThreadRecord
 
 if TYPE_CHECKING:
     # (the crawl imports Scrapy and the story engine: `monitor threads` needs neither)
@@ -96,7 +96,7 @@ def print_posts(posts: Iterable[PostRecord], limit: int) -> None:
         out.print(f"  [dim]{post['url']}[/]")
 
 
-def print_threads(threads: Sequence[dict]) -> None:
+def print_threads(threads: Sequence[ThreadRecord]) -> None:
     table = Table(title=f"{len(threads)} threads", title_justify="left")
     for column in ("thread", "title", "first seen", "last seen", "posts", "sources", "status"):
         table.add_column(column, overflow="fold")
@@ -113,7 +113,7 @@ def print_threads(threads: Sequence[dict]) -> None:
     console().print(table)
 
 
-def print_timeline(thread: dict, posts: Sequence[PostRecord]) -> None:
+def print_timeline(thread: ThreadRecord, posts: Sequence[PostRecord]) -> None:
     """A thread oldest first: ↳ marks a follow-up (with its type), ≡ a copy of another post;
     under each post, why it is in the thread (and why it is a copy)."""
     out = console()
@@ -125,11 +125,12 @@ def print_timeline(thread: dict, posts: Sequence[PostRecord]) -> None:
     for post in sorted(posts, key=lambda p: (p.get("published_at") or p["collected_at"], p["id"])):
         mark = "  "
         note = ""
+        # (.get() does not narrow the value for mypy: each id is checked before it is used)
         if post.get("duplicate_of"):
-            mark, note = "≡ ", f" copy of {_short(by_id, post['duplicate_of'])}"
+            mark, note = "≡ ", f" copy of {_short(by_id, cast(str, post['duplicate_of']))}"
         elif post.get("follows_up"):
             mark = "↳ "
-            note = f" {post.get('link_type')} of {_short(by_id, post['follows_up'])}"
+            note = f" {post.get('link_type')} of {_short(by_id, cast(str, post['follows_up']))}"
         when = (post.get("published_at") or "")[:16]
         text = (post.get("title") or post.get("text") or "").replace("\n", " ")[:110]
         out.print(f"{mark}{when} [bold]{post['source']}[/] {post['id']}[dim]{note}[/]")
@@ -144,7 +145,7 @@ def print_timeline(thread: dict, posts: Sequence[PostRecord]) -> None:
             out.print(f"     [dim]why a follow-up: {post['link_evidence']}[/]", highlight=False)
 
 
-def _short(by_id: dict, post_id: str) -> str:
+def _short(by_id: dict[str, PostRecord], post_id: str) -> str:
     post = by_id.get(post_id)
     return f"{post_id} ({post['source']})" if post else post_id
 
@@ -191,7 +192,7 @@ def print_story_scores(rows: Sequence[Any]) -> None:
     console().print(table)
 
 
-def print_status(sources: Sequence[Source], states: dict[str, dict]) -> None:
+def print_status(sources: Sequence[Source], states: dict[str, dict[str, Any]]) -> None:
     """One row a source, then each warning as a line on stderr."""
     from monitor.collect.health import warnings
 

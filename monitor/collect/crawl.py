@@ -21,6 +21,8 @@ from monitor.cli.progress import CrawlProgress
 from monitor.collect import health
 from monitor.collect.failures import describe
 from monitor.collect.sources import Source
+from monitor.contracts import meta as meta_keys
+from monitor.contracts import stats as keys
 from monitor.store.session import Session
 from monitor.story.config import EngineConfig
 from spiders.base import SourceSpider
@@ -70,7 +72,7 @@ class SourceReport:
 
     @classmethod
     def from_stats(cls, source: Source, stats: Mapping[str, Any]) -> SourceReport:
-        failure = stats.get("monitor/failed")
+        failure = stats.get(keys.FAILED)
         finish = stats.get("finish_reason")
         interrupted = finish == "shutdown"
         if not failure and not interrupted and finish not in (None, "finished"):
@@ -78,17 +80,17 @@ class SourceReport:
         return cls(
             name=source.name,
             kind=source.kind,
-            pages=stats.get("monitor/pages", 0),
-            items=stats.get("monitor/items", 0),
-            new=stats.get("monitor/store/new", 0),
-            updated=stats.get("monitor/store/updated", 0),
-            duplicates=stats.get("monitor/dedupe/copies", 0),
-            errors=stats.get("monitor/errors", 0),
-            not_modified=bool(stats.get("monitor/not_modified")),
+            pages=stats.get(keys.PAGES, 0),
+            items=stats.get(keys.ITEMS, 0),
+            new=stats.get(keys.NEW_POSTS, 0),
+            updated=stats.get(keys.UPDATED_POSTS, 0),
+            duplicates=stats.get(keys.COPIES, 0),
+            errors=stats.get(keys.ERRORS, 0),
+            not_modified=bool(stats.get(keys.NOT_MODIFIED)),
             interrupted=interrupted,
             failure=failure,
-            messages=list(stats.get("monitor/error_messages") or []),
-            warnings=list(stats.get("monitor/warnings") or []),
+            messages=list(stats.get(keys.ERROR_MESSAGES) or []),
+            warnings=list(stats.get(keys.WARNINGS) or []),
         )
 
 
@@ -159,8 +161,10 @@ class Crawls:
         self.running[source.name] = crawler
         started = health.now()
         done = self.process.crawl(crawler, source=source, state=state)
-        done.addBoth(lambda outcome: self._finished(source, crawler, state, started, outcome))
-        return done
+        # (addBoth returns the same deferred, typed with the report it now fires with)
+        return done.addBoth(
+            lambda outcome: self._finished(source, crawler, state, started, outcome)
+        )
 
     def _finished(
         self,
@@ -173,9 +177,9 @@ class Crawls:
         self.running.pop(source.name, None)
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         self.finished_stats[source.name] = stats
-        if isinstance(outcome, Failure) and not stats.get("monitor/failed"):
+        if isinstance(outcome, Failure) and not stats.get(keys.FAILED):
             # the crawler could not even start (a bad setting, a spider that failed to open)
-            stats["monitor/failed"] = f"could not crawl: {describe(outcome)}"
+            stats[keys.FAILED] = f"could not crawl: {describe(outcome)}"
         report = SourceReport.from_stats(source, stats)
         self.reports[source.name] = report
         if self.session is not None:
@@ -251,5 +255,5 @@ def _on_spider_error(failure: Failure, response: Response, spider: SourceSpider)
     """A bug or a page our parsers could not handle: one line, and the source goes on."""
     spider.error(
         f"could not parse the page ({describe(failure)}) at {response.url}",
-        entry=bool(response.meta.get("monitor_entry")),
+        entry=bool(response.meta.get(meta_keys.ENTRY)),
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from monitor import SCHEMA_VERSION
 from monitor.collect.sources import Source
+from monitor.contracts import stats as keys
 from monitor.normalize.dates import to_iso
 
 # A quiet source is crawled less often, down to one run in this many base intervals; a failing
@@ -42,19 +43,19 @@ def run_record(
         "ended_at": to_iso(ended),
         "status": status,
         "requests": stats.get("downloader/request_count", 0),
-        "pages": stats.get("monitor/pages", 0),
-        "posts": stats.get("monitor/items", 0),
-        "new_posts": stats.get("monitor/store/new", 0),
-        "updated_posts": stats.get("monitor/store/updated", 0),
-        "duplicates": stats.get("monitor/dedupe/copies", 0),
-        "not_modified": bool(stats.get("monitor/not_modified")),
-        "errors": stats.get("monitor/errors", 0),
-        "dates": stats.get("monitor/normalize/dated", 0),
-        "dates_unparsed": stats.get("monitor/normalize/unparsed_dates", 0),
-        "failure": stats.get("monitor/failed"),
-        "error_messages": list(stats.get("monitor/error_messages") or []),
-        "warnings": list(stats.get("monitor/warnings") or []),
-        "last_new_post_at": stats.get("monitor/store/last_new_post_at"),
+        "pages": stats.get(keys.PAGES, 0),
+        "posts": stats.get(keys.ITEMS, 0),
+        "new_posts": stats.get(keys.NEW_POSTS, 0),
+        "updated_posts": stats.get(keys.UPDATED_POSTS, 0),
+        "duplicates": stats.get(keys.COPIES, 0),
+        "not_modified": bool(stats.get(keys.NOT_MODIFIED)),
+        "errors": stats.get(keys.ERRORS, 0),
+        "dates": stats.get(keys.DATED, 0),
+        "dates_unparsed": stats.get(keys.UNPARSED_DATES, 0),
+        "failure": stats.get(keys.FAILED),
+        "error_messages": list(stats.get(keys.ERROR_MESSAGES) or []),
+        "warnings": list(stats.get(keys.WARNINGS) or []),
+        "last_new_post_at": stats.get(keys.LAST_NEW_POST_AT),
         "revision": 1,
     }
 
@@ -82,7 +83,7 @@ def next_state(
         new["last_success"] = run["ended_at"]
         # An interrupted run never gets here: what it skipped is fetched again next time.
         new["backfilled"] = True
-        validators = stats.get("monitor/validators")
+        validators = stats.get(keys.VALIDATORS)
         if validators:
             new["validators"] = validators
         elif not run["not_modified"]:

@@ -13,12 +13,16 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from monitor.contracts import stats as keys
 from monitor.normalize.urls import is_http_url
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries, each after a growing pause (base ** attempt seconds, with jitter):
     retrying an overloaded observatory site at once only adds to its load."""
+
+    backoff_base: float
+    backoff_max: float
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
@@ -27,13 +31,16 @@ class BackoffRetryMiddleware(RetryMiddleware):
         middleware.backoff_max = crawler.settings.getfloat("MONITOR_RETRY_BACKOFF_MAX", 60.0)
         return middleware
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy awaits a coroutine middleware method, but types RetryMiddleware's as plain ones.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         result = super().process_response(request, response)
         if isinstance(result, Request):
             await self._pause(result)
         return result
 
-    async def process_exception(
+    async def process_exception(  # type: ignore[override]  # (async, as above)
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
         result = super().process_exception(request, exception)
@@ -61,5 +68,5 @@ class HttpOnlyMiddleware:
     def process_request(self, request: Request) -> None:
         if not is_http_url(request.url):
             if self.stats:
-                self.stats.inc_value("monitor/refused_urls")
+                self.stats.inc_value(keys.REFUSED_URLS)
             raise IgnoreRequest(f"not an http(s) URL: {request.url[:200]}")

@@ -45,13 +45,11 @@ DOWNLOADER_MIDDLEWARES = {
     "monitor.collect.middlewares.HttpOnlyMiddleware": 50,
 }
 
+# Each post: normalised, then through the story engine into the store and the change logs
+# (the engine's own stages, copies → threads → links, are ordered in `Engine.process`).
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
-    "pipelines.dedupe.DedupePipeline": 200,
-    "pipelines.thread.ThreadPipeline": 300,
-    "pipelines.link.LinkPipeline": 400,
-    "pipelines.store.StorePipeline": 800,
-    "pipelines.export.ExportPipeline": 900,
+    "pipelines.story.StoryPipeline": 500,
 }
 
 # Where posts are stored; the CLI sets it from --data-dir / MONITOR_DATA_DIR.

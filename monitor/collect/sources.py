@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor.normalize.urls import is_http_url
@@ -201,6 +201,8 @@ def _parse_source(table: Any, defaults: Mapping[str, Any]) -> tuple[Source | Non
     errors.extend(_check_optional(merged, str(kind)))
     if errors:
         return None, errors
+    # (no errors: name, kind and url were each found to be a string above)
+    name, kind, url = cast(str, name), cast(str, kind), cast(str, url)
     return (
         Source(
             name=name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from monitor import SCHEMA_VERSION
@@ -28,7 +28,7 @@ _NOT_PROSE = re.compile(r"https?://\S+|[@#]\w+")
 
 
 # What each raw field may hold (None aside): a line from someone else's JSONL can hold anything.
-_RAW_TYPES = (
+_RAW_TYPES: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
     *((key, str, "a string") for key in ("source", "platform", "url")),
     ("text", (str, int, float), "a string"),
     ("title", (str, int, float), "a string"),
@@ -130,7 +130,7 @@ def normalize(
         timezone=timezone,
         now=collected if collected.tzinfo else collected.replace(tzinfo=UTC),
     )
-    return record
+    return cast(PostRecord, record)
 
 
 def plain_text(value: Any) -> str:

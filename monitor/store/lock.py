@@ -1,6 +1,6 @@
 """One run at a time on a data dir: `crawl`, `replay` and `schedule` hold its lock.
 
-An advisory `flock` on `<data dir>/monitor.store.lock`: the kernel drops it when the process dies,
+An advisory `flock` on `<data dir>/monitor.lock`: the kernel drops it when the process dies,
 even by `kill -9`, so a crashed run never leaves a stale lock behind.
 """
 
@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-LOCK_NAME = "monitor.store.lock"
+LOCK_NAME = "monitor.lock"
 
 
 class DataDirBusy(Exception):

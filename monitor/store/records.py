@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -43,7 +43,8 @@ def dump_thread_snapshot(record: ThreadRecord) -> bytes:
 
 
 def loads(data: bytes | str) -> PostRecord:
-    return orjson.loads(data)
+    record: PostRecord = orjson.loads(data)
+    return record
 
 
 def same_content(a: PostRecord, b: PostRecord) -> bool:
@@ -61,20 +62,22 @@ def merge(
     fill fields that are still empty. A direct sighting replaces the content (the post may have
     been edited) but keeps what only the first sighting knows.
     """
+    # (built key by key from POST_FIELDS: a plain dict until it is whole again)
+    merged: dict[str, Any]
     if new_via_embed and not old_via_embed:
         merged = dict(old)
         for key in POST_FIELDS:
             if key in ENGINE_FIELDS or (_empty(merged.get(key)) and not _empty(new.get(key))):
                 merged[key] = new.get(key)
-        return merged
+        return cast(PostRecord, merged)
     merged = dict(new)
     for key in POST_FIELDS:
         if key in ENGINE_FIELDS or (key in EVIDENCE_FIELDS and new.get(key) is not None):
             continue
         keep_old = key in _KEEP_FIRST or _empty(merged.get(key))
         if keep_old and not _empty(old.get(key)):
-            merged[key] = old[key]
-    return merged
+            merged[key] = old.get(key)  # (a TypedDict is indexed by literal keys only)
+    return cast(PostRecord, merged)
 
 
 def _empty(value: Any) -> bool:

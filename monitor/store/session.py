@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from monitor.contracts.items import PostRecord
 from monitor.store import SaveResult, Store, open_store
@@ -19,6 +19,7 @@ from monitor.story.engine import Engine
 
 
 def export_dir(data_dir: Path) -> Path:
+    """Where the change logs that outside tools follow are written (`export/*.jsonl`)."""
     return data_dir / "export"
 
 
@@ -90,14 +91,11 @@ class Session:
         return self._engine
 
     def ingest(self, record: PostRecord) -> SaveResult:
-        """A normalised record through the engine's stages into the store and logs — what the
-        pipelines do stage by stage in a crawl."""
-        engine = self.engine
-        engine.dedupe(record)
-        engine.thread(record)
-        engine.link(record)
+        """A normalised record through the story engine into the store and the change logs:
+        the one path every post takes, in a crawl (`StoryPipeline`) and in a replay."""
+        self.engine.process(record)
         result = self.save_with_updates(record)
-        self.export()
+        self.write_logs()
         return result
 
     def save_with_updates(self, record: PostRecord) -> SaveResult:
@@ -124,7 +122,7 @@ class Session:
         to trigger it (a crawl waiting on a slow page must not hold collected posts back)."""
         if self._batch_is_old():
             self.commit()
-            self.export()
+            self.write_logs()
 
     def commit(self) -> None:
         if self._engine is not None:
@@ -134,7 +132,7 @@ class Session:
         self._pending = 0
         self._last_commit = time.monotonic()
 
-    def export(self) -> int:
+    def write_logs(self) -> int:
         """Write committed revisions to the log; returns how many lines were added."""
         if self._pending:
             # The open transaction's rows are visible to this connection but could still be
@@ -146,16 +144,16 @@ class Session:
             self.store.commit()
         return written
 
-    def record_run(self, run: dict, state: dict) -> None:
+    def record_run(self, run: dict[str, Any], state: dict[str, Any]) -> None:
         """A finished run of a source and the source's new state, committed and logged."""
         run = {**run, "engine_config": self.engine_config.digest()}
         self.store.add_run(run)
         self.store.set_source_state(run["source"], state)
         self.commit()
-        self.export()
+        self.write_logs()
 
     def close(self) -> None:
         self.commit()
-        self.export()
+        self.write_logs()
         self.store.close()
         self._open.pop(self.data_dir, None)

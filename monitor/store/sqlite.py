@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import orjson
 
@@ -70,8 +71,17 @@ Revision = tuple[int, bytes]
 class SQLiteStore:
     """See `monitor.store.base.Store`. One writer at a time (the data-dir lock ensures it)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, read_only: bool = False):
         self.path = path
+        self._in_tx = False
+        self._seq = 0  # the last revision's seq, while a transaction is open
+        if read_only:
+            # WAL mode lets a reader run beside the writer; it changes nothing in the file.
+            self.db = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            )
+            self.db.execute("PRAGMA busy_timeout=5000")
+            return
         # isolation_level=None: we open transactions ourselves, so a batch is one commit.
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         # A new file gets 16 KB pages (a file made before keeps its own): records of 1-4 KB then
@@ -91,8 +101,6 @@ class SQLiteStore:
         self.db.executescript(SCHEMA)
         self._add_thread_seq()
         self._add_post_thread()
-        self._in_tx = False
-        self._seq = 0  # the last revision's seq, while a transaction is open
         # The change logs follow every commit, so they are handed what was just committed
         # instead of reading it back: by kind, the revisions of the last commit that had any,
         # with the last seq of that kind before it (a log at or past it needs nothing else).
@@ -140,6 +148,11 @@ class SQLiteStore:
     def get(self, post_id: str) -> PostRecord | None:
         row = self.db.execute(SELECT_POST + " WHERE posts.id = ?", (post_id,)).fetchone()
         return loads(row[0]) if row else None
+
+    def has(self, post_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM posts WHERE id = ?", (post_id,)).fetchone() is not None
+        )
 
     def save(self, record: PostRecord) -> SaveResult:
         self._begin()
@@ -204,7 +217,7 @@ class SQLiteStore:
         ).rowcount
         if not inserted:
             return None
-        stored = {**record, "revision": 1}
+        stored: PostRecord = {**record, "revision": 1}
         self._add_revision("post", stored["id"], 1, dumps(stored))
         return stored
 
@@ -220,7 +233,7 @@ class SQLiteStore:
 
     def get_thread(self, thread_id: str) -> ThreadRecord | None:
         row = self.db.execute(SELECT_THREAD + " WHERE threads.id = ?", (thread_id,)).fetchone()
-        return loads(row[0]) if row else None
+        return _thread(row[0]) if row else None
 
     def save_thread(self, record: ThreadRecord) -> bool:
         """Store a thread's current state; True when it changed (a new revision)."""
@@ -234,7 +247,7 @@ class SQLiteStore:
             if dump_thread({**record, "revision": row[1]}) == row[0]:
                 return False
             revision = row[1] + 1
-        stored = {**record, "revision": revision}
+        stored: ThreadRecord = {**record, "revision": revision}
         seq = self._add_revision("thread", stored["thread_id"], revision, dump_thread(stored))
         self.db.execute(
             "INSERT INTO threads (id, revision, last_seen, record, seq) VALUES (?, ?, ?, x'', ?)"
@@ -246,7 +259,7 @@ class SQLiteStore:
 
     def iter_threads(self) -> Iterator[ThreadRecord]:
         for data, _ in self.db.execute(SELECT_THREAD + " ORDER BY threads.last_seen, threads.id"):
-            yield loads(data)
+            yield _thread(data)
 
     def thread_posts(self, thread_id: str) -> list[PostRecord]:
         """A thread's posts, in the order they were first stored."""
@@ -265,11 +278,11 @@ class SQLiteStore:
             members.setdefault(thread_id, []).append(pid)
         return members
 
-    def get_source_state(self, name: str) -> dict:
+    def get_source_state(self, name: str) -> dict[str, Any]:
         row = self.db.execute("SELECT state FROM source_state WHERE name = ?", (name,)).fetchone()
-        return loads(row[0]) if row else {}
+        return orjson.loads(row[0]) if row else {}
 
-    def set_source_state(self, name: str, state: dict) -> None:
+    def set_source_state(self, name: str, state: dict[str, Any]) -> None:
         self._begin()
         self.db.execute(
             "INSERT INTO source_state (name, state) VALUES (?, ?)"
@@ -277,7 +290,7 @@ class SQLiteStore:
             (name, orjson.dumps(state)),
         )
 
-    def add_run(self, record: dict) -> None:
+    def add_run(self, record: dict[str, Any]) -> None:
         """A run of a source, kept as the `run` kind of revision (runs.jsonl follows them)."""
         self._begin()
         self._add_revision("run", record["run_id"], 1, orjson.dumps(record))
@@ -304,7 +317,7 @@ class SQLiteStore:
 
     def iter_posts(self, since: str | None = None) -> Iterator[PostRecord]:
         """Posts in the order they were first stored; `since` filters on post time."""
-        query, args = SELECT_POST, ()
+        query, args = SELECT_POST, cast(tuple[str, ...], ())
         if since:
             query, args = query + " WHERE posts.sort_time >= ?", (utc_iso(since),)
         for data, _, _ in self.db.execute(query + " ORDER BY posts.first_seq", args):
@@ -343,4 +356,8 @@ class SQLiteStore:
         )
 
     def count_posts(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+        return int(self.db.execute("SELECT COUNT(*) FROM posts").fetchone()[0])
+
+
+def _thread(data: bytes) -> ThreadRecord:
+    return cast(ThreadRecord, orjson.loads(data))

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -33,7 +33,9 @@ class EngineConfigError(ValueError):
         super().__init__(f"{origin}: " + "; ".join(problems))
 
 
-def setting(default: Any, doc: str, unit: str, low: float | None = None, high: float | None = None):
+def setting(
+    default: Any, doc: str, unit: str, low: float | None = None, high: float | None = None
+) -> Any:
     """A field of a configuration section: its default, what it means, its unit, its range."""
     return field(default=default, metadata={"doc": doc, "unit": unit, "low": low, "high": high})
 
@@ -411,14 +413,16 @@ def parse_assignments(pairs: Sequence[str]) -> dict[str, Any]:
 def docs() -> Iterator[tuple[str, Any, str, str]]:
     """(SECTION.NAME, default, unit and range, meaning) for every setting, in order."""
     for section in fields(EngineConfig):
-        for item in fields(section.default_factory()):  # type: ignore[misc]
+        # every section is a field(default_factory=...): never MISSING here
+        for item in fields(cast("Callable[[], Any]", section.default_factory)()):
             meta = item.metadata
             default = item.default if item.default is not MISSING else None
             yield f"{section.name}.{item.name}", default, _range(meta), meta["doc"]
 
 
 def _range(meta: Mapping[str, Any]) -> str:
-    low, high, unit = meta["low"], meta["high"], meta["unit"]
+    low, high = meta["low"], meta["high"]
+    unit: str = meta["unit"]
     if low is None and high is None:
         return unit
     if high is None:

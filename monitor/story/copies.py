@@ -10,9 +10,9 @@ Jaccard 0.8 or more came back).
 The MinHash is datasketch's, worked out for many texts at once (`monitor/story/shingles.py`):
 `prepare` takes a batch of posts' matching texts before the posts go through the stages. The
 bands are indexed here: datasketch's `MinHashLSH` slices, byte-swaps and stores each of the 32
-bands through its storage layer, which cost ≈ 120 µs a post — a third of the engine's whole
-budget — where one numpy expression gives all 32 band keys and one dict holds them
-(`tests/test_dedupe.py` checks both find the same candidates).
+bands through its storage layer, where one numpy expression gives all 32 band keys and one dict
+holds them (`tests/test_dedupe.py` checks both find the same candidates;
+`benchmarks/lsh_bands.py` prints what each costs a post).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import heapq
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from datasketch import MinHash
@@ -147,9 +148,9 @@ class DedupeIndex:
         """The most similar earlier-indexed post within the window, if it is a copy."""
         if signature is None:
             return None
-        for other in self.exact.get(signature.digest, ()):
-            if abs(self.entries[other].time - time) <= self.config.window_seconds:
-                return Match(other, "exact", 1.0)
+        for other_id in self.exact.get(signature.digest, ()):
+            if abs(self.entries[other_id].time - time) <= self.config.window_seconds:
+                return Match(other_id, "exact", 1.0)
         best: Match | None = None
         own_words: list[np.ndarray] = []  # the post's fact words, once a comparison needs them
         for other_id in self.bands.query(signature.band_keys):
@@ -288,7 +289,8 @@ class BandIndex:
         """The band keys of MinHashes' hash values, a row of keys for each row of values."""
         used = hashvalues[:, : self.bands * self.rows].astype(np.uint64)
         rows = used.reshape(len(hashvalues), self.bands, self.rows) * self._multipliers
-        return rows.sum(axis=2, dtype=np.uint64) ^ self._salts
+        keys: np.ndarray = rows.sum(axis=2, dtype=np.uint64) ^ self._salts
+        return keys
 
     def query(self, keys: np.ndarray) -> set[str]:
         found: set[str] = set()
@@ -312,7 +314,8 @@ class BandIndex:
             elif bucket.__class__ is str:
                 table[key] = [bucket, post_id]
             else:
-                bucket.append(post_id)
+                # a list here, which mypy cannot tell from the `__class__` test
+                cast("list[str]", bucket).append(post_id)
 
     def remove(self, post_id: str, keys: np.ndarray) -> None:
         table = self.table
@@ -324,7 +327,7 @@ class BandIndex:
                 if bucket == post_id:
                     del table[key]
             elif post_id in bucket:
-                bucket.remove(post_id)
+                cast("list[str]", bucket).remove(post_id)
                 if len(bucket) == 1:
                     table[key] = bucket[0]
 

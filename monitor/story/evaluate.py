@@ -18,14 +18,15 @@ from __future__ import annotations
 import gzip
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
 from monitor.cli.replay import ReplayReport, replay
+from monitor.contracts.items import RawItem
 from monitor.normalize.urls import canonical_url, post_id
 from monitor.store import open_store
 from monitor.story.config import EngineConfig
@@ -86,7 +87,7 @@ class StoryScore:
 @dataclass(frozen=True)
 class Evaluation:
     scores: Scores
-    mistakes: list[dict]
+    mistakes: list[dict[str, Any]]
     stories: list[StoryScore]
 
 
@@ -99,7 +100,9 @@ def evaluate(
     with tempfile.TemporaryDirectory(prefix="monitor-eval-") as temp:
         target = data_dir or Path(temp)
         report = ReplayReport()
-        replay(enumerate(lines, start=1), target, report, engine_config=config)
+        # (a labelled line is a raw item with gold labels besides, which replay leaves alone)
+        items = cast("list[RawItem]", lines)
+        replay(enumerate(items, start=1), target, report, engine_config=config)
         store = open_store(target)
         try:
             predicted = {record["id"]: record for record in store.iter_posts()}
@@ -114,7 +117,7 @@ def evaluate(
 
 
 def _story_scores(
-    gold: dict[str, dict[str, Any]], skipped: set[str], predicted: dict[str, dict[str, Any]]
+    gold: dict[str, dict[str, Any]], skipped: set[str], predicted: Mapping[str, Mapping[str, Any]]
 ) -> list[StoryScore]:
     """Each labelled story's part in the thread scores, the costliest first: where a low F1
     comes from (a large story split into many threads, a small one inside a topic's blob)."""
@@ -159,7 +162,7 @@ def _gold(lines: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             continue
         pid = _id(line["url"])
         gold.setdefault(
-            pid,
+            cast(str, pid),  # (a labelled line has a url)
             {
                 "thread": line.get("gold_thread"),
                 "duplicate_of": _id(line.get("gold_duplicate_of")),
@@ -179,7 +182,7 @@ def _skipped(lines: Iterable[dict[str, Any]]) -> set[str]:
     return {_id(line["url"]) for line in lines if line.get("gold_skip")}  # type: ignore[misc]
 
 
-def score(lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) -> Scores:
+def score(lines: list[dict[str, Any]], predicted: Mapping[str, Mapping[str, Any]]) -> Scores:
     gold = _gold(lines)
     ids = [pid for pid in gold if pid in predicted]
     skipped = _skipped(lines)
@@ -220,7 +223,7 @@ def score(lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]) -> 
 
 
 def _stance_pairs(
-    lines: list[dict[str, Any]], predicted: dict[str, dict[str, Any]]
+    lines: list[dict[str, Any]], predicted: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Any]:
     """For lines in headline pairs: the share of `disagree` pairs whose second headline was
     marked a copy of the first, and of `agree` pairs whose two headlines share a thread."""
@@ -274,7 +277,7 @@ def _ratio(part: int, whole: int) -> float:
 
 
 def _clusters(
-    gold: dict[str, dict[str, Any]], skipped: set[str], predicted: dict[str, dict[str, Any]]
+    gold: dict[str, dict[str, Any]], skipped: set[str], predicted: Mapping[str, Mapping[str, Any]]
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """The stored labelled posts by story, and every stored post but the skipped ones by
     thread (distractors count in the threads they joined)."""
@@ -298,15 +301,16 @@ def _mistakes(
     lines: list[dict[str, Any]],
     gold: dict[str, dict[str, Any]],
     skipped: set[str],
-    predicted: dict[str, dict[str, Any]],
-) -> list[dict]:
+    predicted: Mapping[str, Mapping[str, Any]],
+) -> list[dict[str, Any]]:
     """Each wrong thread, copy or follow-up decision, with the engine's evidence for it.
 
     Threads: a story's posts outside the thread that holds most of them are `split`; posts
     of other stories (or distractors) in a thread that mostly holds one story are `joined`."""
-    urls = {pid: g["url"] for pid, g in gold.items()}
-    urls.update({_id(line["url"]): line["url"] for line in lines})  # type: ignore[misc]
-    mistakes: list[dict] = []
+    # (a line without a url is listed too, under None)
+    urls: dict[str | None, str] = {pid: g["url"] for pid, g in gold.items()}
+    urls.update({_id(line["url"]): line["url"] for line in lines})
+    mistakes: list[dict[str, Any]] = []
     for pid, g in gold.items():
         if pid not in predicted:
             mistakes.append({"url": g["url"], "problem": "not stored"})
@@ -332,10 +336,10 @@ def _mistakes(
 
 def _thread_mistakes(
     gold: dict[str, dict[str, Any]],
-    predicted: dict[str, dict[str, Any]],
-    urls: dict[str, str],
+    predicted: Mapping[str, Mapping[str, Any]],
+    urls: dict[str | None, str],
     skipped: set[str],
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     stories, threads = _clusters(gold, skipped, predicted)
     story_thread = {
         story: _most_common(Counter(predicted[pid]["thread_id"] for pid in members))
@@ -370,8 +374,8 @@ def _thread_mistake(
     pid: str,
     story: str | None,
     thread: str,
-    predicted: dict[str, dict[str, Any]],
-    urls: dict[str, str],
+    predicted: Mapping[str, Mapping[str, Any]],
+    urls: dict[str | None, str],
 ) -> dict[str, Any]:
     record = predicted[pid]
     return {

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from monitor import PACKAGE_DATA
 from monitor.normalize.matching import BANNERS, fold
@@ -63,7 +63,8 @@ def _compiled(markers: tuple[Marker, ...], start_chars: int) -> _Patterns:
     تحديث") or is followed by a colon or bar near the opening ("... تحديث: ..."), never a
     word met in passing ("تحديث البيانات"). Longer patterns come first in each alternation."""
     ordered = sorted(markers, key=lambda marker: -len(marker.pattern))
-    start, anywhere = [], []
+    start: list[str] = []
+    anywhere: list[str] = []
     for index, marker in enumerate(ordered):
         words = r"[\s_]+".join(re.escape(word) for word in fold(marker.pattern).lower().split())
         (start if marker.where == "start" else anywhere).append(f"(?P<m{index}>{words})")
@@ -97,10 +98,11 @@ def find_marker(
     for pattern, where in ((patterns.opening, opening), (patterns.labelled, opening)):
         match = pattern.search(where) if pattern is not None else None
         if match:
-            found.append(patterns.markers[int(match.lastgroup[1:])])
+            # every branch is a named group: a match has a last group
+            found.append(patterns.markers[int(cast(str, match.lastgroup)[1:])])
     if patterns.anywhere is not None and any(anchor in folded for anchor in patterns.anchors):
         for match in patterns.anywhere.finditer(folded):
-            found.append(patterns.markers[int(match.lastgroup[1:])])
+            found.append(patterns.markers[int(cast(str, match.lastgroup)[1:])])
     if not found:
         return None
     best = min(found, key=lambda m: (_PRECEDENCE.get(m.link_type, 9), -len(m.pattern)))

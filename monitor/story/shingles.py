@@ -1,11 +1,11 @@
 """Shingles and MinHashes of many matching texts at once.
 
-Each numpy call costs about a microsecond before it touches any data, and a post's shingles
-and MinHash took some twenty of them: over a replay, most of the copy stage's time went to
-starting numpy calls on arrays of a few hundred values. Here the texts of a whole batch go
-through each step together, in one call per step (`monitor replay` hands the engine its
-posts in batches; a crawl's posts come one at a time, as a batch of one, with the same
-result).
+Each numpy call has a fixed cost before it touches any data, and a post's shingles and
+MinHash took some twenty of them: over a replay, most of the copy stage's time went to
+starting numpy calls on arrays of a few hundred values (docs/facts.md). Here the texts of a
+whole batch go through each step together, in one call per step (`monitor replay` hands the
+engine its posts in batches; a crawl's posts come one at a time, as a batch of one, with the
+same result).
 
 The MinHash is datasketch's, with the permutations of a datasketch `MinHash` object
 (`tests/test_dedupe.py` checks the values equal datasketch's `update_batch` for each text);
@@ -106,7 +106,8 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     values *= multiplier1
     values ^= values >> shift2
     values *= multiplier2
-    return values ^ (values >> shift3)
+    mixed: np.ndarray = values ^ (values >> shift3)
+    return mixed
 
 
 def _unique_sorted(values: np.ndarray) -> np.ndarray:

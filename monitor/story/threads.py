@@ -378,9 +378,9 @@ class ThreadIndex:
         heaviest = sorted(centroid, key=centroid.__getitem__, reverse=True)[: cfg.candidate_terms]
         shared: dict[str, float] = {}
         for term in heaviest:
-            for other in islice(reversed(self.postings.get(term, {})), cfg.merge_postings):
-                if other != thread_id:
-                    shared[other] = shared.get(other, 0.0) + centroid[term]
+            for other_id in islice(reversed(self.postings.get(term, {})), cfg.merge_postings):
+                if other_id != thread_id:
+                    shared[other_id] = shared.get(other_id, 0.0) + centroid[term]
         best: tuple[str, float] | None = None
         for other_id in sorted(shared, key=lambda tid: (-shared[tid], tid))[: cfg.max_candidates]:
             other = self.threads[other_id]

@@ -330,7 +330,8 @@ def _lang(page: _Page) -> str | None:
 
 
 def _is_content_language(meta: lxml.html.HtmlElement) -> bool:
-    return meta.get("http-equiv", "").lower() == "content-language"
+    http_equiv: str = meta.get("http-equiv", "")
+    return http_equiv.lower() == "content-language"
 
 
 def _date_candidates(page: _Page, selector: str | None) -> list[str]:

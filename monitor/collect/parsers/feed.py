@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urljoin, urlsplit
 
 import feedparser
@@ -93,7 +93,7 @@ def _entry_item(
     html = _entry_html(entry)
     title = html_to_text(entry.get("title")) or None
     text = html_to_text(html) if html else ""
-    item: RawItem = {
+    item: dict[str, Any] = {
         "platform": platform,
         "url": link,
         "title": title,
@@ -105,9 +105,11 @@ def _entry_item(
     }
     if platform == "x":
         _as_x_post(item, feed)
-    return {
-        key: value for key, value in item.items() if key == "text" or value not in (None, [], "")
-    }
+    # (all but "source", which the spider's `raw_item` adds)
+    return cast(
+        RawItem,
+        {key: value for key, value in item.items() if key == "text" or value not in (None, [], "")},
+    )
 
 
 def _entry_link(entry: Mapping[str, Any], base: str) -> str | None:
@@ -129,12 +131,12 @@ def _entry_link(entry: Mapping[str, Any], base: str) -> str | None:
 def _entry_html(entry: Mapping[str, Any]) -> str:
     for content in entry.get("content", []) or []:
         if content.get("value"):
-            return content["value"]
+            return cast(str, content["value"])
     return entry.get("summary") or entry.get("description") or ""
 
 
 def _published(entry: Mapping[str, Any], timezone: str) -> str | None:
-    raw = entry.get("published") or entry.get("updated") or entry.get("created")
+    raw: str | None = entry.get("published") or entry.get("updated") or entry.get("created")
     if raw and parse_date(raw, timezone=timezone) is not None:
         return raw
     # feedparser reads some dates we do not (obsolete RFC 822 zones, W3CDTF oddities); its
@@ -182,7 +184,7 @@ def _media(entry: Mapping[str, Any], html: str, base: str) -> list[dict[str, Any
     return list(media.values())
 
 
-def _as_x_post(item: RawItem, feed: Mapping[str, Any]) -> None:
+def _as_x_post(item: dict[str, Any], feed: Mapping[str, Any]) -> None:
     """A status read through an RSS bridge (Nitter, RSSHub): x.com URL, the account handle,
     the tweet text (a bridge's item title is the text again, sometimes cut short), and no
     links back into the bridge (its hashtag searches and profile links)."""

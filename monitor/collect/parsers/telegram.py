@@ -15,6 +15,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from lxml import etree
@@ -211,7 +212,8 @@ def _parse_post(node: Selector, page_url: str, page_title: str | None) -> RawIte
     caption = "\n\n".join(filter(None, (_text(text) for text in texts)))
     reply = node.css(".tgme_widget_message_reply::attr(href)").get()
     forward = node.css("a.tgme_widget_message_forwarded_from_name::attr(href)").get()
-    return {
+    # (all but "source", which the spider's `raw_item` adds)
+    post: dict[str, Any] = {
         "platform": "telegram",
         "url": post_url(match["channel"], match["id"]),
         "text": "\n\n".join(filter(None, (caption, _poll_text(node)))),
@@ -226,6 +228,7 @@ def _parse_post(node: Selector, page_url: str, page_title: str | None) -> RawIte
         "link_previews": [_link_preview(preview, page_url) for preview in _previews(node)],
         "media": [item for el in node.xpath(_MEDIA) if (item := _media(el, page_url))],
     }
+    return cast(RawItem, post)
 
 
 def _author(node: Selector) -> str:
