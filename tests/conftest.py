@@ -110,3 +110,24 @@ def write_demo_sources(path: Path, base_url: str, *, defaults: str = "") -> Path
 def demo_sources(tmp_path: Path, demo_server: CaptureServer) -> Path:
     """The demo's sources.toml pointing at the running capture server."""
     return write_demo_sources(tmp_path / "sources.toml", demo_server.base_url)
+
+
+# Modules whose tests run the `monitor` CLI as a subprocess, start servers, or replay the
+# real sets: most of the suite's time. `pytest -m "not slow"` runs the rest in seconds.
+SLOW_MODULES = frozenset(
+    {
+        "test_crash_safety",
+        "test_crawl_e2e",
+        "test_faults",
+        "test_manners",
+        "test_operations",
+        "test_real_text",
+        "test_style",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

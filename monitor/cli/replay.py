@@ -1,5 +1,5 @@
-"""`monitor replay`: raw items or exported records through the same stages as a crawl:
-normalise → dedupe → thread → link → store → export. No network."""
+"""`monitor replay`: raw items or exported records through the same path as a crawl:
+normalise, then `Session.ingest` (the story engine, the store, the change logs). No network."""
 
 from __future__ import annotations
 

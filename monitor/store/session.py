@@ -118,8 +118,9 @@ class Session:
         return bool(self._pending) and time.monotonic() - self._last_commit >= self.batch_seconds
 
     def tick(self) -> None:
-        """Commit and export what waits when the batch is old enough, even if no record comes
-        to trigger it (a crawl waiting on a slow page must not hold collected posts back)."""
+        """Commit what waits, and write it to the change logs, when the batch is old enough,
+        even if no record comes to trigger it (a crawl waiting on a slow page must not hold
+        collected posts back)."""
         if self._batch_is_old():
             self.commit()
             self.write_logs()
