@@ -53,8 +53,8 @@ marks: list[float] = []
 
 
 def replay(stream: Path, work: Path) -> None:
-    from monitor.cli.replay import ReplayReport, read_lines
-    from monitor.cli.replay import replay as run_replay
+    from monitor.collect.replay import ReplayReport, read_lines
+    from monitor.collect.replay import replay as run_replay
 
     def progress(report: ReplayReport) -> None:
         if report.posts % SLICE == 0:

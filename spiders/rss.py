@@ -10,7 +10,7 @@ from scrapy.http import Response
 from monitor.collect.parsers.article import extract_article
 from monitor.collect.parsers.feed import parse_feed
 from monitor.contracts import stats as keys
-from monitor.contracts.items import RawItem
+from monitor.contracts.items import ParsedPost, RawItem
 from monitor.normalize.dates import parse_date
 from spiders.articles import ArticlePages
 from spiders.base import SourceSpider
@@ -70,7 +70,7 @@ class RssSpider(ArticlePages, SourceSpider):
                     continue
             yield from self.emit(item, response)
 
-    def entry_time(self, entry: RawItem) -> float:
+    def entry_time(self, entry: ParsedPost) -> float:
         published = parse_date(entry.get("published"), timezone=self.source.timezone)
         return published.timestamp() if published else float("inf")
 

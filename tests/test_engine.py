@@ -255,7 +255,7 @@ def test_replaying_a_file_writes_the_same_logs_on_a_slow_machine(tmp_path, monke
     """A file is replayed in commits of `batch_size` posts, whatever the clock: a machine slow
     enough to pass the 2 s commit interval between two posts writes the same change logs as a
     fast one (no extra commits, so no extra intermediate thread revisions)."""
-    from monitor.cli.replay import ReplayReport, read_lines, replay
+    from monitor.collect.replay import ReplayReport, read_lines, replay
     from monitor.store import session as session_module
 
     corpus = Path(__file__).parent / "data" / "stories" / "corpus.jsonl"
@@ -300,7 +300,7 @@ def test_replay_makes_no_reference_cycles(tmp_path):
     closes threads many times over (and copies of copies outlive their first original, which
     once raised a KeyError)."""
     from benchmarks.stream import Stream
-    from monitor.cli.replay import no_cycle_collection
+    from monitor.collect.replay import no_cycle_collection
     from monitor.story.config import CopiesConfig, EngineConfig, MemoryConfig, ThreadsConfig
     from monitor.story.engine import Engine
 

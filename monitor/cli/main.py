@@ -166,7 +166,7 @@ def crawl(
         fail(f"{sources_file}: no enabled sources")
     config = engine_config(engine_file, sources_file)
     settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
-    from monitor.cli.progress import on_terminal
+    from monitor.collect.progress import on_terminal
 
     with hold_lock(data_dir, "crawl"):
         reports = run_sources(
@@ -266,9 +266,9 @@ def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: st
 @engine_option
 def replay(file: BinaryIO, data_dir: Path, engine_file: Path | None) -> None:
     """Run raw items or exported records (JSONL; - for stdin) through the pipelines."""
-    from monitor.cli.progress import replay_progress
-    from monitor.cli.replay import ReplayReport, input_ready, read_lines
-    from monitor.cli.replay import replay as run_replay
+    from monitor.collect.progress import replay_progress
+    from monitor.collect.replay import ReplayReport, input_ready, read_lines
+    from monitor.collect.replay import replay as run_replay
 
     config = engine_config(engine_file)
     report = ReplayReport()

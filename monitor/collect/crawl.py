@@ -17,9 +17,9 @@ from scrapy.utils.reactor import install_reactor
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from monitor.cli.progress import CrawlProgress
 from monitor.collect import health
 from monitor.collect.failures import describe
+from monitor.collect.progress import CrawlProgress
 from monitor.collect.sources import Source
 from monitor.contracts import meta as meta_keys
 from monitor.contracts import stats as keys

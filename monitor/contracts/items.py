@@ -14,10 +14,10 @@ PLATFORMS: tuple[str, ...] = get_args(Platform)
 LINK_TYPES: tuple[str, ...] = get_args(LinkType)
 
 
-class RawItem(TypedDict, total=False):
-    """What a spider yields and `monitor replay` reads: the post as found."""
+class ParsedPost(TypedDict, total=False):
+    """What a page parser finds of a post: a raw item but for its source, which the spider
+    adds (`SourceSpider.raw_item`)."""
 
-    source: Required[str]
     platform: Required[str]
     url: Required[str]
     text: Required[str]
@@ -35,6 +35,12 @@ class RawItem(TypedDict, total=False):
     views: int | None
     link_previews: list[dict[str, Any]]  # {"url", "site_name", "title", "description"}
     timezone: str | None  # the source's timezone, for dates given without an offset
+
+
+class RawItem(ParsedPost, total=False):
+    """What a spider yields and `monitor replay` reads: the post as found."""
+
+    source: Required[str]
 
 
 class PostRecord(TypedDict):
@@ -99,7 +105,7 @@ class SnapshotThread(ThreadRecord):
     post_ids: NotRequired[list[str]]
 
 
-RAW_FIELDS: tuple[str, ...] = tuple(RawItem.__annotations__)
+RAW_FIELDS: tuple[str, ...] = ("source", *ParsedPost.__annotations__)
 RAW_REQUIRED: tuple[str, ...] = tuple(f for f in RAW_FIELDS if f in RawItem.__required_keys__)
 
 POST_FIELDS: tuple[str, ...] = tuple(PostRecord.__annotations__)

@@ -25,7 +25,7 @@ from typing import Any, cast
 
 import orjson
 
-from monitor.cli.replay import ReplayReport, replay
+from monitor.collect.replay import ReplayReport, replay
 from monitor.contracts.items import RawItem
 from monitor.normalize.urls import canonical_url, post_id
 from monitor.store import open_store

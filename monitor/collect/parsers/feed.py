@@ -15,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import feedparser
 import lxml.html
 
-from monitor.contracts.items import RawItem
+from monitor.contracts.items import ParsedPost
 from monitor.normalize.dates import from_struct_time, parse_date, to_iso
 from monitor.normalize.text import html_to_text
 from monitor.normalize.urls import is_http_url, x_status_url
@@ -28,7 +28,7 @@ class FeedPage:
     """What a feed document held: its entries as raw items, and what went wrong."""
 
     title: str | None
-    items: list[RawItem] = field(default_factory=list)
+    items: list[ParsedPost] = field(default_factory=list)
     skipped: int = 0  # entries with no usable link
     problem: str | None = None  # feedparser's complaint (bozo), if any
     is_feed: bool = True
@@ -86,7 +86,7 @@ def without_entity_declarations(body: bytes) -> bytes:
 
 def _entry_item(
     entry: Mapping[str, Any], base: str, *, platform: str, timezone: str, feed: Mapping[str, Any]
-) -> RawItem | None:
+) -> ParsedPost | None:
     link = _entry_link(entry, base)
     if link is None:
         return None
@@ -105,9 +105,8 @@ def _entry_item(
     }
     if platform == "x":
         _as_x_post(item, feed)
-    # (all but "source", which the spider's `raw_item` adds)
     return cast(
-        RawItem,
+        ParsedPost,
         {key: value for key, value in item.items() if key == "text" or value not in (None, [], "")},
     )
 

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from lxml import etree
 from parsel import Selector, SelectorList
 
-from monitor.contracts.items import RawItem
+from monitor.contracts.items import ParsedPost
 from monitor.normalize.text import html_to_text
 from monitor.normalize.urls import is_http_url, telegram_post_url
 
@@ -89,7 +89,7 @@ class ChannelPage:
 
     channel: str | None
     title: str | None
-    posts: list[RawItem] = field(default_factory=list)
+    posts: list[ParsedPost] = field(default_factory=list)
     before: int | None = None
     removed: bool = False
 
@@ -204,7 +204,7 @@ def _query_value(href: str, name: str) -> str:
 # -- one message ------------------------------------------------------------------------------
 
 
-def _parse_post(node: Selector, page_url: str, page_title: str | None) -> RawItem | None:
+def _parse_post(node: Selector, page_url: str, page_title: str | None) -> ParsedPost | None:
     match = _DATA_POST.fullmatch(_attr(node, "data-post"))
     if not match:
         return None
@@ -212,7 +212,6 @@ def _parse_post(node: Selector, page_url: str, page_title: str | None) -> RawIte
     caption = "\n\n".join(filter(None, (_text(text) for text in texts)))
     reply = node.css(".tgme_widget_message_reply::attr(href)").get()
     forward = node.css("a.tgme_widget_message_forwarded_from_name::attr(href)").get()
-    # (all but "source", which the spider's `raw_item` adds)
     post: dict[str, Any] = {
         "platform": "telegram",
         "url": post_url(match["channel"], match["id"]),
@@ -228,7 +227,7 @@ def _parse_post(node: Selector, page_url: str, page_title: str | None) -> RawIte
         "link_previews": [_link_preview(preview, page_url) for preview in _previews(node)],
         "media": [item for el in node.xpath(_MEDIA) if (item := _media(el, page_url))],
     }
-    return cast(RawItem, post)
+    return cast(ParsedPost, post)
 
 
 def _author(node: Selector) -> str:
