@@ -22,7 +22,9 @@ def run_demo(data_dir: Path | None, *, show: int = 8) -> int:
     from monitor.cli.report import console, print_posts, print_summary, print_threads
     from monitor.collect.crawl import crawl_settings, run_sources
     from monitor.collect.sources import load_sources
-    from monitor.store import open_store
+    from monitor.store import open_store, store_path
+    from monitor.store.changelog import LOG_NAME
+    from monitor.store.session import export_dir
 
     data_dir = data_dir or Path(tempfile.mkdtemp(prefix="monitor-demo-"))
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -51,8 +53,8 @@ def run_demo(data_dir: Path | None, *, show: int = 8) -> int:
     try:
         total = store.count_posts()
         out.print(
-            f"\n{total} posts stored in {data_dir / 'monitor.sqlite3'}; "
-            f"change log in {data_dir / 'export' / 'posts.jsonl'}\n"
+            f"\n{total} posts stored in {store_path(data_dir)}; "
+            f"change log in {export_dir(data_dir) / LOG_NAME}\n"
         )
         print_posts(store.iter_posts(), show)
         threads = sorted(store.iter_threads(), key=lambda t: -t["post_count"])

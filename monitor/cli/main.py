@@ -414,9 +414,9 @@ def hold_lock(data_dir: Path, command: str) -> Iterator[None]:
 
 
 def open_existing_store(data_dir: Path) -> Store:
-    from monitor.store import open_store
+    from monitor.store import open_store, store_path
 
-    if not (data_dir / "monitor.sqlite3").exists():
+    if not store_path(data_dir).exists():
         fail(f"no store in {data_dir} (run `monitor crawl` first, or give --data-dir)")
     return open_store(data_dir)
 
