@@ -16,6 +16,7 @@ confirm a gain found here with `replay_speed.py`. Needs valgrind.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -71,7 +72,10 @@ def main(small: int, large: int) -> None:
 
 
 if __name__ == "__main__":
-    sizes = [int(arg) for arg in sys.argv[1:]] or [1_000, 2_000]
-    if len(sizes) != 2:
-        raise SystemExit("usage: python benchmarks/instructions.py [SMALL LARGE]")
-    main(*sizes)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("small", type=int, nargs="?", default=1_000, help="posts (1,000)")
+    parser.add_argument("large", type=int, nargs="?", default=2_000, help="posts (2,000)")
+    args = parser.parse_args()
+    main(args.small, args.large)

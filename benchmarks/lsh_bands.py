@@ -11,6 +11,7 @@ Each post is queried, then inserted, as the engine does. Both find the same cand
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -64,4 +65,8 @@ def main(size: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("size", type=int, nargs="?", default=20_000, help="posts (20,000)")
+    main(parser.parse_args().size)

@@ -16,6 +16,7 @@ that two versions are compared on one machine at one time.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import importlib.util
 import sys
@@ -74,12 +75,12 @@ def main(source: Path, sizes: list[int], against: Path | None) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    if not args:
-        raise SystemExit(__doc__)
-    other = None
-    if "--against" in args:
-        at = args.index("--against")
-        other = Path(args[at + 1]).resolve()
-        del args[at : at + 2]
-    main(Path(args[0]), [int(arg) for arg in args[1:]] or [20_000], other)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("stream", type=Path, help="news-stream-2013's JSONL (.gz) or the like")
+    parser.add_argument("sizes", type=int, nargs="*", help="articles (20,000)")
+    parser.add_argument("--against", type=Path, help="another checkout to compare with")
+    args = parser.parse_args()
+    against = args.against.resolve() if args.against else None
+    main(args.stream, args.sizes or [20_000], against)

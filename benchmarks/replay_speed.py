@@ -15,6 +15,7 @@ at 100k.
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import sqlite3
@@ -128,4 +129,8 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         child(sys.argv[2], Path(sys.argv[3]))
     else:
-        main([int(arg) for arg in sys.argv[1:]] or [10_000, 100_000])
+        parser = argparse.ArgumentParser(
+            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        parser.add_argument("sizes", type=int, nargs="*", help="stream sizes (10,000 and 100,000)")
+        main(parser.parse_args().sizes or [10_000, 100_000])

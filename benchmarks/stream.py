@@ -10,6 +10,7 @@ gazetteer, hashtags, a Zipf vocabulary, and posts of realistic lengths.
 
 from __future__ import annotations
 
+import argparse
 import random
 import sys
 from datetime import UTC, datetime, timedelta
@@ -169,7 +170,11 @@ class Stream:
 
 
 def main() -> None:
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("size", type=int, nargs="?", default=10_000, help="posts (10,000)")
+    size = parser.parse_args().size
     out = sys.stdout.buffer
     for item in Stream(size).items():
         out.write(orjson.dumps(item) + b"\n")

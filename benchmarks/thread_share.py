@@ -13,6 +13,7 @@ script's child process; it measures, it is not a mode of the engine.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -64,5 +65,10 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         child(sys.argv[2], Path(sys.argv[3]))
     else:
-        args = [float(arg) for arg in sys.argv[1:]]
-        main(int(args[0]) if args else 100_000, args[1] if len(args) > 1 else 3000.0)
+        parser = argparse.ArgumentParser(
+            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        parser.add_argument("size", type=int, nargs="?", default=100_000, help="posts (100,000)")
+        parser.add_argument("target", type=float, nargs="?", default=3000.0, help="posts/s")
+        args = parser.parse_args()
+        main(args.size, args.target)

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy.http import Response
 
 from monitor.collect.parsers.article import extract_article
-from monitor.collect.parsers.feed import parse_feed
+from monitor.collect.parsers.feed import advertised_feeds, parse_feed
 from monitor.contracts import stats as keys
 from monitor.contracts.items import ParsedPost, RawItem
 from monitor.normalize.dates import parse_date
@@ -41,8 +41,7 @@ class RssSpider(ArticlePages, SourceSpider):
         )
         if not page.items:
             if not page.is_feed:
-                reason = page.problem or "no feed found"
-                self.error(f"not a readable feed ({reason}) at {response.url}", entry=True)
+                self.error(self._not_a_feed(response, page.problem), entry=True)
             elif page.skipped:
                 self.warn(f"{page.skipped} entries but none with an http(s) link at {response.url}")
             else:
@@ -69,6 +68,20 @@ class RssSpider(ArticlePages, SourceSpider):
                     yield request
                     continue
             yield from self.emit(item, response)
+
+    def _not_a_feed(self, response: Response, problem: str | None) -> str:
+        """Why the entry page is not a feed, in words an operator can act on: a web page sent
+        where the feed was expected names the feeds it advertises."""
+        kind = (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[0].strip()
+        if "html" not in kind.lower():
+            return f"not a readable feed ({problem or 'no feed found'}) at {response.url}"
+        feeds = advertised_feeds(response.body, response.url)
+        advice = (
+            f"; the page advertises {', '.join(feeds)}"
+            if feeds
+            else '; the page advertises no feed (<link rel="alternate" type="application/rss+xml">)'
+        )
+        return f"the server sent a web page ({kind}), not a feed, at {response.url}{advice}"
 
     def entry_time(self, entry: ParsedPost) -> float:
         published = parse_date(entry.get("published"), timezone=self.source.timezone)

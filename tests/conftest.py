@@ -121,6 +121,7 @@ SLOW_MODULES = frozenset(
         "test_faults",
         "test_manners",
         "test_operations",
+        "test_operator_trial",
         "test_real_text",
         "test_style",
     }

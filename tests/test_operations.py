@@ -114,6 +114,7 @@ def test_status_warns_when_a_source_stops_yielding_or_dates_fail(tmp_path):
             crawl(sources, data, server.base_url)
         status = run_monitor("status", "--sources", str(sources), "--data-dir", str(data))
         assert "horan: used to yield posts but the last 3 runs yielded none" in status.stderr
+        assert status.returncode == 1  # gone silent: a cron check must notice
         # dates that no longer parse
         bad = original.replace("<pubDate>", "<pubDate>قريباً ").replace(
             "</pubDate>", " garbage</pubDate>"
@@ -122,6 +123,7 @@ def test_status_warns_when_a_source_stops_yielding_or_dates_fail(tmp_path):
         crawl(sources, data, server.base_url)
         status = run_monitor("status", "--sources", str(sources), "--data-dir", str(data))
     assert "horan: no date parsed in the last run (4 of 4)" in status.stderr
+    assert status.returncode == 0  # it yields again: the dates are a warning, not a failure
 
 
 class _SlowChannel(BaseHTTPRequestHandler):
@@ -194,7 +196,7 @@ def test_one_run_at_a_time(tmp_path):
 def test_schedule_runs_sources_when_due_and_stops_cleanly(tmp_path):
     with CaptureServer(DEMO / "site") as server:
         sources = write_demo_sources(
-            tmp_path / "sources.toml", server.base_url, defaults='every = "2s"'
+            tmp_path / "sources.toml", server.base_url, defaults='every = "2s"\nforce_every = true'
         )
         data = tmp_path / "data"
         process = subprocess.Popen(

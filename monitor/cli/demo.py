@@ -7,6 +7,7 @@ account behind a Nitter feed, and a news site whose article embeds a Daraa 24 tw
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,6 +15,22 @@ from monitor import PACKAGE_DATA
 from monitor.cli.localserver import CaptureServer, with_base
 
 DEMO_ROOT = PACKAGE_DATA / "demo"
+
+
+DEMO_MARK = ".monitor-demo"
+
+
+def fresh_demo_dir() -> Path:
+    """The one folder every `monitor demo` crawls into by default, emptied first: runs do not
+    pile up in /tmp. A folder of that name that a demo did not make is left alone."""
+    folder = Path(tempfile.gettempdir()) / "monitor-demo"
+    if folder.exists():
+        if not (folder / DEMO_MARK).exists():
+            raise SystemExit(f"monitor: demo: {folder} exists and was not made by the demo")
+        shutil.rmtree(folder)
+    folder.mkdir()
+    (folder / DEMO_MARK).touch()
+    return folder
 
 
 def run_demo(data_dir: Path | None, *, show: int = 8) -> int:
@@ -26,9 +43,10 @@ def run_demo(data_dir: Path | None, *, show: int = 8) -> int:
     from monitor.store.changelog import LOG_NAME
     from monitor.store.session import export_dir
 
-    data_dir = data_dir or Path(tempfile.mkdtemp(prefix="monitor-demo-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
     out = console()
+    if data_dir is None:
+        data_dir = fresh_demo_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
     with CaptureServer(DEMO_ROOT / "site") as server:
         sources_file = data_dir / "sources.toml"
         template = (DEMO_ROOT / "sources.toml").read_bytes()
@@ -47,7 +65,7 @@ def run_demo(data_dir: Path | None, *, show: int = 8) -> int:
                 "MONITOR_TELEGRAM_EMBED_BASE": server.base_url,
             },
         )
-        reports = run_sources(sources, settings, data_dir)
+        reports = run_sources(sources, settings, data_dir).reports
     print_summary(reports)
     store = open_store(data_dir)
     try:
@@ -63,7 +81,9 @@ def run_demo(data_dir: Path | None, *, show: int = 8) -> int:
     finally:
         store.close()
     out.print(
-        f"\nNext: `monitor thread <thread> --data-dir {data_dir}` for a story's timeline, "
+        f"\nThe demo's data is in {data_dir} (the next `monitor demo` starts it afresh; "
+        "give --data-dir to keep a copy).\n"
+        f"Next: `monitor thread <thread> --data-dir {data_dir}` for a story's timeline, "
         "`monitor --help` for the rest"
     )
     return 1 if any(r.status == "failed" for r in reports) else 0

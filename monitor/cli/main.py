@@ -7,11 +7,14 @@ bad sources file. Problems are one line each on stderr, never a traceback.
 from __future__ import annotations
 
 import os
+import shlex
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
@@ -159,25 +162,41 @@ def crawl(
 ) -> None:
     """Crawl the enabled sources once and print a per-source summary."""
     from monitor.cli.report import print_summary
-    from monitor.collect.crawl import crawl_settings, run_sources
+    from monitor.collect.crawl import Stopped, crawl_settings, run_sources
 
     sources = pick_sources(read_sources(sources_file), only, sources_file)
     if not sources:
         fail(f"{sources_file}: no enabled sources")
     config = engine_config(engine_file, sources_file)
+    start_data_dir(data_dir, "crawl")
     settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
     from monitor.collect.progress import on_terminal
 
-    with hold_lock(data_dir, "crawl"):
-        reports = run_sources(
-            sources,
-            settings,
-            data_dir,
-            progress=on_terminal() and not verbose,
-            engine_config=config,
+    try:
+        with hold_lock(data_dir, "crawl"):
+            crawled = run_sources(
+                sources,
+                settings,
+                data_dir,
+                progress=on_terminal() and not verbose,
+                engine_config=config,
+            )
+    except (Stopped, KeyboardInterrupt) as stop:
+        signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+        click.echo(
+            f"monitor: crawl: stopped by {signal.Signals(signum).name} before crawling", err=True
         )
-    print_summary(reports)
-    sys.exit(EXIT_FAILED if any(r.status == "failed" for r in reports) else EXIT_OK)
+        sys.exit(128 + signum)
+    print_summary(crawled.reports)
+    if crawled.stopped_by is not None:
+        name = signal.Signals(crawled.stopped_by).name
+        click.echo(
+            f"monitor: crawl: stopped by {name}; what was collected is stored, and each "
+            "source's run is recorded as interrupted",
+            err=True,
+        )
+        sys.exit(128 + crawled.stopped_by)
+    sys.exit(EXIT_FAILED if any(r.status == "failed" for r in crawled.reports) else EXIT_OK)
 
 
 @cli.command()
@@ -193,7 +212,8 @@ def schedule(
     overrides: tuple[str, ...],
     engine_file: Path | None,
 ) -> None:
-    """Crawl each enabled source whenever it is due, until stopped (SIGTERM or Ctrl-C)."""
+    """Crawl each enabled source whenever it is due, until stopped (SIGTERM or Ctrl-C).
+    The sources file is read again on SIGHUP and whenever it is modified."""
     from monitor.collect.crawl import crawl_settings
     from monitor.collect.schedule import Scheduler
 
@@ -201,9 +221,17 @@ def schedule(
     if not sources:
         fail(f"{sources_file}: no enabled sources")
     config = engine_config(engine_file, sources_file)
+    start_data_dir(data_dir, "schedule")
     settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
     with hold_lock(data_dir, "schedule"):
-        Scheduler(sources, settings, data_dir, announce=click.echo, engine_config=config).run()
+        Scheduler(
+            sources,
+            settings,
+            data_dir,
+            announce=click.echo,
+            engine_config=config,
+            sources_file=sources_file,
+        ).run()
     sys.exit(EXIT_OK)
 
 
@@ -211,16 +239,26 @@ def schedule(
 @sources_option
 @data_dir_option
 def status(sources_file: Path, data_dir: Path) -> None:
-    """Every source's health: last run, last success, failures in a row, next due, warnings."""
+    """Every source's health: last run, last success, failures in a row, next due, warnings.
+    Exit 1 when an enabled source's last run failed or it went silent (for cron and
+    monitoring checks); sources with runs in the data dir but not in the file are listed too."""
     from monitor.cli.report import print_status
+    from monitor.collect.health import failing
 
     sources = read_sources(sources_file)
     store = open_existing_store(data_dir)
     try:
         states = {source.name: store.get_source_state(source.name) for source in sources}
+        elsewhere = {
+            name: store.get_source_state(name)
+            for name in store.source_names()
+            if name not in states
+        }
     finally:
         store.close()
-    print_status(sources, states)
+    print_status(sources, states, elsewhere, sources_file.name)
+    if any(source.enabled and failing(states[source.name]) for source in sources):
+        sys.exit(EXIT_FAILED)
 
 
 @cli.command()
@@ -265,12 +303,14 @@ def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: st
 @data_dir_option
 @engine_option
 def replay(file: BinaryIO, data_dir: Path, engine_file: Path | None) -> None:
-    """Run raw items or exported records (JSONL; - for stdin) through the pipelines."""
+    """Run raw items or exported records (JSONL; - for stdin) through the pipelines. Exit 1 when
+    any line was refused (each is named; the good lines are kept)."""
     from monitor.collect.progress import replay_progress
     from monitor.collect.replay import ReplayReport, input_ready, read_lines
     from monitor.collect.replay import replay as run_replay
 
     config = engine_config(engine_file)
+    start_data_dir(data_dir, "replay")
     report = ReplayReport()
     total = _size(file)
     with hold_lock(data_dir, "replay"), replay_progress(total) as show:
@@ -289,14 +329,39 @@ def replay(file: BinaryIO, data_dir: Path, engine_file: Path | None) -> None:
     )
     for problem in report.problems:
         click.echo(f"monitor: {getattr(file, 'name', '-')}: {problem}", err=True)
+    if report.invalid:
+        # the good lines are kept; a script or cron job still learns that some were refused
+        sys.exit(EXIT_FAILED)
+
+
+def tz_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--tz",
+        "zone",
+        default="Asia/Damascus",
+        show_default=True,
+        callback=_zone,
+        help="Show times in this zone (an IANA name such as Europe/Berlin, or UTC).",
+    )(func)
+
+
+def _zone(ctx: click.Context, param: click.Parameter, value: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        message = f"{value!r} is not a time zone (e.g. Asia/Damascus, UTC)"
+        raise click.BadParameter(message) from None
 
 
 @cli.command()
 @data_dir_option
 @click.option("--all", "show_all", is_flag=True, help="Closed threads too.")
 @click.option("--limit", default=30, show_default=True, help="How many threads.")
-def threads(data_dir: Path, show_all: bool, limit: int) -> None:
-    """List story threads, the most recently active first."""
+@tz_option
+def threads(data_dir: Path, show_all: bool, limit: int, zone: ZoneInfo) -> None:
+    """List story threads, the most recently active first. A thread closes after a quiet spell
+    in its posts' own times, not by the clock: an archive replayed today keeps threads "open"
+    whose last post is recent beside the newest post it holds."""
     from monitor.cli.report import print_threads
 
     store = open_existing_store(data_dir)
@@ -305,14 +370,16 @@ def threads(data_dir: Path, show_all: bool, limit: int) -> None:
     finally:
         store.close()
     print_threads(
-        sorted(records, key=lambda t: (t["last_seen"], t["thread_id"]), reverse=True)[:limit]
+        sorted(records, key=lambda t: (t["last_seen"], t["thread_id"]), reverse=True)[:limit],
+        zone,
     )
 
 
 @cli.command("thread")
 @data_dir_option
 @click.argument("thread_id")
-def thread_command(data_dir: Path, thread_id: str) -> None:
+@tz_option
+def thread_command(data_dir: Path, thread_id: str, zone: ZoneInfo) -> None:
     """Print one thread as a timeline, with follow-up and copy marks."""
     from monitor.cli.report import print_timeline
 
@@ -324,7 +391,7 @@ def thread_command(data_dir: Path, thread_id: str) -> None:
         posts = store.thread_posts(thread_id)
     finally:
         store.close()
-    print_timeline(record, posts)
+    print_timeline(record, posts, zone)
 
 
 @cli.command("eval")
@@ -413,9 +480,26 @@ def hold_lock(data_dir: Path, command: str) -> Iterator[None]:
         lock.release()
 
 
+def start_data_dir(data_dir: Path, command: str) -> None:
+    """Make the data dir of a command that starts a store, in a directory that exists: a typo
+    in a parent (/srv/moniter/data) is refused, not turned into a new, empty store."""
+    if data_dir.is_dir():
+        return
+    if data_dir.exists():
+        fail(f"{command}: --data-dir {data_dir} is not a directory")
+    if not data_dir.parent.is_dir():
+        fail(
+            f"{command}: no directory {data_dir.parent} to make the data dir {data_dir.name} "
+            "in (a typo in --data-dir?); create it first"
+        )
+    data_dir.mkdir()
+
+
 def open_existing_store(data_dir: Path) -> Store:
     from monitor.store import open_store, store_path
 
+    if not data_dir.is_dir():
+        fail(f"no data dir at {data_dir} (run `monitor crawl` first, or give --data-dir)")
     if not store_path(data_dir).exists():
         fail(f"no store in {data_dir} (run `monitor crawl` first, or give --data-dir)")
     return open_store(data_dir)
@@ -456,7 +540,12 @@ def sources_validate(sources_file: Path) -> None:
 @click.option("--kind", required=True, help="rss, telegram or html.")
 @click.option("--url", required=True, help="The feed, the t.me/s/<channel> page, or the listing.")
 @click.option("--platform", help="web, telegram, x or facebook (default: from the kind).")
-@click.option("--every", help='How often to crawl it: "90s", "10m", "2h".')
+@click.option("--every", help='How often to crawl it: "90s", "10m", "2h" (at least "1m").')
+@click.option(
+    "--force-every",
+    is_flag=True,
+    help="Allow --every under a minute (a site you run yourself).",
+)
 @click.option(
     "--selector",
     "selector_pairs",
@@ -471,6 +560,7 @@ def sources_add(
     url: str,
     platform: str | None,
     every: str | None,
+    force_every: bool,
     selector_pairs: tuple[str, ...],
 ) -> None:
     """Validate a new source and append it to the sources file, keeping its comments."""
@@ -479,7 +569,14 @@ def sources_add(
     try:
         selectors = parse_selector_options(selector_pairs)
         add_source(
-            sources_file, name, kind, url, platform=platform, every=every, selectors=selectors
+            sources_file,
+            name,
+            kind,
+            url,
+            platform=platform,
+            every=every,
+            selectors=selectors,
+            extra={"force_every": True} if force_every else None,
         )
     except ConfigError as exc:
         for problem in exc.problems:
@@ -487,7 +584,8 @@ def sources_add(
         sys.exit(EXIT_USAGE)
     except OSError as exc:
         fail(f"{sources_file}: cannot write: {exc.strerror or exc}")
-    click.echo(f"added {name!r} to {sources_file}; try it with: monitor sources check {name}")
+    try_it = shlex.join(["monitor", "sources", "check", name, "--sources", str(sources_file)])
+    click.echo(f"added {name!r} to {sources_file}; try it with: {try_it}")
 
 
 @sources.command("check")
@@ -504,7 +602,7 @@ def sources_check(sources_file: Path, name: str, verbose: bool, overrides: tuple
     settings = crawl_settings(
         None, check=True, verbose=verbose, overrides=parse_overrides(overrides)
     )
-    [report] = run_sources([source], settings)
+    [report] = run_sources([source], settings).reports
     print_check_line(report)
     sys.exit(EXIT_FAILED if report.status == "failed" else EXIT_OK)
 
@@ -525,4 +623,13 @@ def demo(data_dir: Path | None, show: int) -> None:
 
 
 def main() -> None:
-    cli(prog_name="monitor")
+    try:
+        status = cli.main(prog_name="monitor", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort as abort:
+        # Ctrl-C where no command handles it: the shell's status for SIGINT, not a failure
+        interrupted = isinstance(abort.__cause__, KeyboardInterrupt)
+        sys.exit(128 + signal.SIGINT if interrupted else EXIT_FAILED)
+    sys.exit(status if isinstance(status, int) else EXIT_OK)

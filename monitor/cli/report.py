@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
+from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from monitor.collect.sources import Source, format_duration
+from monitor.collect.sources import DEFAULT_TIMEZONE, Source, format_duration
 from monitor.contracts.items import PostRecord, ThreadRecord
 
 if TYPE_CHECKING:
     # (the crawl imports Scrapy and the story engine: `monitor threads` needs neither)
     from monitor.collect.crawl import SourceReport
 
+DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
 STATUS_STYLE = {"ok": "green", "warning": "yellow", "failed": "bold red", "interrupted": "yellow"}
 
 
@@ -50,6 +53,12 @@ def print_summary(reports: Sequence[SourceReport]) -> None:
             str(r.errors),
         )
     console().print(table)
+    if any(r.updated for r in reports):
+        console().print(
+            "[dim]updated: posts already stored (by an earlier run, or in this run through "
+            "another source: a tweet embedded in an article, a forwarded Telegram post) that "
+            "came again with something new, kept as a new revision[/]"
+        )
     print_problems(reports)
 
 
@@ -96,16 +105,21 @@ def print_posts(posts: Iterable[PostRecord], limit: int) -> None:
         out.print(f"  [dim]{post['url']}[/]")
 
 
-def print_threads(threads: Sequence[ThreadRecord]) -> None:
-    table = Table(title=f"{len(threads)} threads", title_justify="left")
+def print_threads(threads: Sequence[ThreadRecord], zone: ZoneInfo = DEFAULT_ZONE) -> None:
+    """Threads as a table, times in one zone, named in the title. A thread's status follows
+    its posts' times, not the clock: "open" means its last post is recent beside the newest
+    post seen, however old both are."""
+    table = Table(
+        title=f"{len(threads)} threads (times in {zone_label(zone)})", title_justify="left"
+    )
     for column in ("thread", "title", "first seen", "last seen", "posts", "sources", "status"):
         table.add_column(column, overflow="fold")
     for t in threads:
         table.add_row(
             t["thread_id"],
             t.get("title") or "",
-            (t.get("first_seen") or "")[:16],
-            (t.get("last_seen") or "")[:16],
+            local_time(t.get("first_seen"), zone),
+            local_time(t.get("last_seen"), zone),
             str(t.get("post_count", 0)),
             ", ".join(t.get("sources") or []),
             t.get("status") or "",
@@ -113,16 +127,49 @@ def print_threads(threads: Sequence[ThreadRecord]) -> None:
     console().print(table)
 
 
-def print_timeline(thread: ThreadRecord, posts: Sequence[PostRecord]) -> None:
-    """A thread oldest first: ↳ marks a follow-up (with its type), ≡ a copy of another post;
-    under each post, why it is in the thread (and why it is a copy)."""
+def zone_label(zone: ZoneInfo) -> str:
+    return str(zone.key)
+
+
+def instant(value: str | None) -> datetime | None:
+    """An ISO 8601 time as an instant (UTC when it carries no offset), or None."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def local_time(value: str | None, zone: ZoneInfo) -> str:
+    """A stored time shown in `zone`, to the minute."""
+    moment = instant(value)
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def post_instant(post: PostRecord) -> datetime:
+    """When a post was published, else when it was collected: what a timeline sorts on."""
+    return (
+        instant(post.get("published_at"))
+        or instant(post.get("collected_at"))
+        or datetime.min.replace(tzinfo=UTC)
+    )
+
+
+def print_timeline(
+    thread: ThreadRecord, posts: Sequence[PostRecord], zone: ZoneInfo = DEFAULT_ZONE
+) -> None:
+    """A thread oldest first (by the instant, whatever zone each post was stored in), times in
+    one zone: ↳ marks a follow-up (with its type), ≡ a copy of another post; under each post,
+    why it is in the thread (and why it is a copy)."""
     out = console()
     out.print(
         f"[bold]{thread.get('title') or thread['thread_id']}[/]  ({thread['thread_id']}, "
-        f"{thread.get('post_count')} posts, {thread.get('status')})"
+        f"{thread.get('post_count')} posts, {thread.get('status')}; times in {zone_label(zone)})"
     )
     by_id = {post["id"]: post for post in posts}
-    for post in sorted(posts, key=lambda p: (p.get("published_at") or p["collected_at"], p["id"])):
+    for post in sorted(posts, key=lambda p: (post_instant(p), p["id"])):
         mark = "  "
         note = ""
         # (.get() does not narrow the value for mypy: each id is checked before it is used)
@@ -131,7 +178,7 @@ def print_timeline(thread: ThreadRecord, posts: Sequence[PostRecord]) -> None:
         elif post.get("follows_up"):
             mark = "↳ "
             note = f" {post.get('link_type')} of {_short(by_id, cast(str, post['follows_up']))}"
-        when = (post.get("published_at") or "")[:16]
+        when = local_time(post.get("published_at"), zone) or "date unknown    "
         text = (post.get("title") or post.get("text") or "").replace("\n", " ")[:110]
         out.print(f"{mark}{when} [bold]{post['source']}[/] {post['id']}[dim]{note}[/]")
         out.print(f"     {text}", markup=False)
@@ -192,8 +239,15 @@ def print_story_scores(rows: Sequence[Any]) -> None:
     console().print(table)
 
 
-def print_status(sources: Sequence[Source], states: dict[str, dict[str, Any]]) -> None:
-    """One row a source, then each warning as a line on stderr."""
+def print_status(
+    sources: Sequence[Source],
+    states: dict[str, dict[str, Any]],
+    elsewhere: dict[str, dict[str, Any]] | None = None,
+    file_name: str = "sources.toml",
+) -> None:
+    """One row a source, then a row for each source that has runs in the data dir but is not
+    in the sources file (a wrong file must not hide a source), then each warning as a line on
+    stderr."""
     from monitor.collect.health import warnings
 
     columns = ("source", "kind", "last run", "status", "last success", "new", "failures")
@@ -219,6 +273,18 @@ def print_status(sources: Sequence[Source], states: dict[str, dict[str, Any]]) -
             str(state.get("consecutive_failures", 0)),
             _short_time(state.get("next_due")) or "now",
             format_duration(state.get("interval") or source.every_seconds),
+        )
+    for name, state in sorted((elsewhere or {}).items()):
+        table.add_row(
+            name,
+            "",
+            _short_time(state.get("last_run")),
+            f"[dim]{state.get('last_status', '')}, not in {file_name}[/]",
+            _short_time(state.get("last_success")),
+            str(state.get("last_new_posts", "")),
+            str(state.get("consecutive_failures", 0)),
+            "",
+            "",
         )
     console().print(table)
     for problem in problems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -147,8 +148,12 @@ class Crawls:
         self.session = Session.acquire(data_dir, engine_config) if data_dir is not None else None
         self.reports: dict[str, SourceReport] = {}
         self.running: dict[str, Crawler] = {}
+        # source name → what its run record needs, until the run is recorded
+        self._unrecorded: dict[str, tuple[Source, dict[str, Any], datetime]] = {}
         self.finished_stats: dict[str, dict[str, Any]] = {}
         self.progress = CrawlProgress(self._live_stats) if progress else None
+        # the signal (SIGINT, SIGTERM) that stopped the crawls, if one did
+        self.stopped_by: int | None = None
 
     def state(self, source: Source) -> dict[str, Any]:
         return self.session.store.get_source_state(source.name) if self.session else {}
@@ -160,6 +165,7 @@ class Crawls:
         crawler.signals.connect(_on_spider_error, signal=signals.spider_error)
         self.running[source.name] = crawler
         started = health.now()
+        self._unrecorded[source.name] = (source, state, started)
         done = self.process.crawl(crawler, source=source, state=state)
         # (addBoth returns the same deferred, typed with the report it now fires with)
         return done.addBoth(
@@ -175,6 +181,7 @@ class Crawls:
         outcome: object,
     ) -> SourceReport:
         self.running.pop(source.name, None)
+        self._unrecorded.pop(source.name, None)
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         self.finished_stats[source.name] = stats
         if isinstance(outcome, Failure) and not stats.get(keys.FAILED):
@@ -211,6 +218,42 @@ class Crawls:
             if self.progress is not None:
                 self.progress.stop()
 
+    def stop_on_signals(self) -> None:
+        """SIGINT or SIGTERM: the crawls in flight stop taking pages and close as interrupted;
+        a second signal stops at once. Either way every run is recorded (`record_unfinished`)
+        and `stopped_by` names the first signal, for the exit status."""
+        from twisted.internet import reactor
+
+        def stop(signum: int, frame: object) -> None:
+            first = self.stopped_by is None
+            if first:
+                self.stopped_by = signum
+            reactor.callFromThread(self._stop_gracefully if first else self._stop_now)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+
+    def _stop_gracefully(self) -> None:
+        self.process.stop()
+
+    def _stop_now(self) -> None:
+        from twisted.internet import reactor
+
+        core: Any = reactor  # (its type hints say less than the reactor object has)
+        if core.running:
+            core.stop()
+
+    def record_unfinished(self) -> None:
+        """Record the runs that a forced stop left unfinished, as interrupted: what they
+        stored is kept, and `status` shows the run."""
+        for name, (source, state, started) in list(self._unrecorded.items()):
+            crawler = self.running.get(name)
+            if crawler is None:
+                continue
+            if crawler.stats is not None and not crawler.stats.get_value("finish_reason"):
+                crawler.stats.set_value("finish_reason", "shutdown")
+            self._finished(source, crawler, state, started, None)
+
     def _live_stats(self) -> dict[str, dict[str, Any]]:
         live = {name: c.stats.get_stats() for name, c in self.running.items() if c.stats}
         return {**self.finished_stats, **live}
@@ -232,6 +275,29 @@ def _twisted_log_to_logging_only() -> None:
         globalLogBeginner.beginLoggingTo([], discardBuffer=True, redirectStandardIO=False)
 
 
+@dataclass
+class Crawled:
+    """The reports of a crawl of every source once (in the sources' order), and the signal
+    that stopped it early, if one did."""
+
+    reports: list[SourceReport]
+    stopped_by: int | None = None
+
+
+class Stopped(Exception):
+    """A SIGINT or SIGTERM that came before the crawls were running."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def stop_before_start(signum: int, frame: object) -> None:
+    """Until the crawls run, a signal stops the command where it is (nothing is collected yet;
+    what an earlier run stored is untouched)."""
+    raise Stopped(signum)
+
+
 def run_sources(
     sources: Sequence[Source],
     settings: Settings,
@@ -239,16 +305,22 @@ def run_sources(
     *,
     progress: bool = False,
     engine_config: EngineConfig | None = None,
-) -> list[SourceReport]:
+) -> Crawled:
     """Crawl every source once, concurrently, and report on each (in the given order)."""
+    signal.signal(signal.SIGTERM, stop_before_start)
     crawls = Crawls(settings, data_dir, progress=progress, engine_config=engine_config)
     try:
+        crawls.stop_on_signals()
         for source in sources:
             crawls.crawl(source)
-        crawls.start()
+        crawls.start(install_signal_handlers=False)
+        crawls.record_unfinished()
     finally:
         crawls.close()
-    return [crawls.reports[source.name] for source in sources if source.name in crawls.reports]
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    reports = [crawls.reports[s.name] for s in sources if s.name in crawls.reports]
+    return Crawled(reports, crawls.stopped_by)
 
 
 def _on_spider_error(failure: Failure, response: Response, spider: SourceSpider) -> None:

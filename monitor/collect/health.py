@@ -114,6 +114,16 @@ def adapt_interval(previous: float | None, base: float, run: Mapping[str, Any]) 
     return min(current * QUIET_BACKOFF, longest)
 
 
+def went_silent(state: Mapping[str, Any]) -> bool:
+    """A source that used to yield posts and has yielded none for several runs."""
+    return bool(state.get("ever_yielded")) and state.get("empty_runs", 0) >= EMPTY_RUNS_WARNING
+
+
+def failing(state: Mapping[str, Any]) -> bool:
+    """Whether the source needs an operator: its last run failed, or it went silent."""
+    return state.get("last_status") == "failed" or went_silent(state)
+
+
 def warnings(state: Mapping[str, Any]) -> list[str]:
     """What an operator should look at for this source, one line each."""
     found = []
@@ -122,7 +132,7 @@ def warnings(state: Mapping[str, Any]) -> list[str]:
         times = "time" if failures == 1 else "times"
         found.append(f"failed {failures} {times} in a row: {state.get('last_message')}")
     empty = state.get("empty_runs", 0)
-    if state.get("ever_yielded") and empty >= EMPTY_RUNS_WARNING:
+    if went_silent(state):
         found.append(
             f"used to yield posts but the last {empty} runs yielded none "
             "(page layout changed, blocked, or channel removed?)"

@@ -25,7 +25,10 @@ DEFAULT_TIMEZONE = "Asia/Damascus"
 DEFAULT_MAX_PAGES = {"rss": 1, "telegram": 3, "html": 3}
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)\s*$", re.IGNORECASE)
+# Polling a site more often than this is refused unless the source says `force_every = true`
+# (a site one runs oneself, a test): observatories' servers are small.
+MIN_EVERY_SECONDS = 60
 _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$", re.IGNORECASE)
 _SIZE_BYTES = {"b": 1, "kb": 1024, "mb": 1024**2, "gb": 1024**3}
@@ -38,6 +41,7 @@ KNOWN_KEYS = frozenset(
         "url",
         "platform",
         "every",
+        "force_every",
         "timezone",
         "lang",
         "enabled",
@@ -83,14 +87,31 @@ class Source:
 
 
 def parse_duration(text: str | int | float) -> float | None:
-    """Seconds in "90s", "10m", "2h", "1d" or a bare number of seconds; None if unreadable."""
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        return float(text) if text > 0 else None
-    match = _DURATION.match(str(text))
+    """Seconds in "90s", "10m", "2h", "1d"; None if unreadable. A bare number has no unit and
+    is not read: "5" meant minutes to the operator who wrote it and seconds to the crawler."""
+    match = _DURATION.match(text) if isinstance(text, str) else None
     if not match:
         return None
-    seconds = float(match[1]) * _UNIT_SECONDS[(match[2] or "s").lower()]
+    seconds = float(match[1]) * _UNIT_SECONDS[match[2].lower()]
     return seconds if seconds > 0 else None
+
+
+def every_problem(value: object, forced: object = False) -> str | None:
+    """What is wrong with an `every` value, or None."""
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        if re.fullmatch(r"\s*\d+(\.\d+)?\s*", str(value)):
+            return f"field 'every': {value!r} has no unit (write e.g. '90s', '10m', '2h')"
+        seconds = parse_duration(value)
+    else:
+        seconds = None
+    if seconds is None:
+        return f"field 'every': cannot read {value!r} (write e.g. '90s', '10m', '2h')"
+    if seconds < MIN_EVERY_SECONDS and forced is not True:
+        return (
+            f"field 'every': {value!r} is more often than once a minute; "
+            "add force_every = true to mean it"
+        )
+    return None
 
 
 def format_duration(seconds: float) -> str:
@@ -141,6 +162,10 @@ def parse_sources(data: Mapping[str, Any]) -> tuple[list[Source], list[str]]:
         )
     if "engine" in data:
         problems.extend(_check_engine(data["engine"]))
+    # a typo in [defaults] is one problem of [defaults], not one of every source
+    problems.extend(
+        f"[defaults]: unknown field {key!r}" for key in sorted(set(defaults) - KNOWN_KEYS)
+    )
     tables = data.get("source", [])
     if not isinstance(tables, list):
         return [], [*problems, "'source' must be an array of tables: write [[source]]"]
@@ -154,10 +179,22 @@ def parse_sources(data: Mapping[str, Any]) -> tuple[list[Source], list[str]]:
                 problems.append(f"{label}: duplicate name (also source #{seen[table['name']]})")
             seen.setdefault(table["name"], index)
         source, errors = _parse_source(table, defaults)
-        problems.extend(f"{label}: {error}" for error in errors)
+        for error in errors:
+            line = _blame(error, table, defaults, label)
+            if line not in problems:
+                problems.append(line)
         if source is not None:
             sources.append(source)
     return sources, problems
+
+
+def _blame(error: str, table: Any, defaults: Mapping[str, Any], label: str) -> str:
+    """The problem as one line naming where its value was written: the source's own table,
+    or [defaults] when the source took the value from there."""
+    field = re.match(r"field '([a-z_]+)", error)
+    if field and isinstance(table, Mapping) and field[1] in defaults and field[1] not in table:
+        return f"[defaults]: {error}"
+    return f"{label}: {error}"
 
 
 def _check_engine(table: Any) -> list[str]:
@@ -181,7 +218,7 @@ def _parse_source(table: Any, defaults: Mapping[str, Any]) -> tuple[Source | Non
         table.get("selectors"), Mapping
     ):
         merged["selectors"] = {**defaults["selectors"], **table["selectors"]}
-    errors = [f"unknown field {key!r}" for key in sorted(set(merged) - KNOWN_KEYS)]
+    errors = [f"unknown field {key!r}" for key in sorted(set(table) - KNOWN_KEYS)]
     name, kind, url = merged.get("name"), merged.get("kind"), merged.get("url")
     if not isinstance(name, str) or not name:
         errors.append("missing field 'name'")
@@ -224,10 +261,10 @@ def _parse_source(table: Any, defaults: Mapping[str, Any]) -> tuple[Source | Non
 
 def _check_optional(merged: Mapping[str, Any], kind: str) -> list[str]:
     errors: list[str] = []
-    if "every" in merged and parse_duration(merged["every"]) is None:
-        errors.append(
-            f"field 'every': cannot read {merged['every']!r} (write e.g. '90s', '10m', '2h')"
-        )
+    if "every" in merged and (problem := every_problem(merged["every"], merged.get("force_every"))):
+        errors.append(problem)
+    if "force_every" in merged and not isinstance(merged["force_every"], bool):
+        errors.append("field 'force_every': must be true or false")
     if "timezone" in merged:
         try:
             ZoneInfo(str(merged["timezone"]))

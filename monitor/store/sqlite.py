@@ -282,6 +282,10 @@ class SQLiteStore:
         row = self.db.execute("SELECT state FROM source_state WHERE name = ?", (name,)).fetchone()
         return orjson.loads(row[0]) if row else {}
 
+    def source_names(self) -> list[str]:
+        """Every source with a recorded state, by name."""
+        return [name for (name,) in self.db.execute("SELECT name FROM source_state ORDER BY name")]
+
     def set_source_state(self, name: str, state: dict[str, Any]) -> None:
         self._begin()
         self.db.execute(

@@ -28,12 +28,15 @@ class CopyStage:
         keep_recent: int,
         matching_text_of: Callable[[str], str | None],
         relink: Callable[[str], None],
+        now_a_copy: Callable[[str], None],
     ):
         self.memory = memory
         self.index = DedupeIndex(config, keep_recent, matching_text_of)
         self.copies: dict[str, list[str]] = {}  # original id → its copies
         # a post that stops being an original continues nothing itself: its link is redone
         self._relink = relink
+        # and a thread it titled is titled again
+        self._now_a_copy = now_a_copy
 
     def mark(self, record: PostRecord, known: Known, matching: str) -> None:
         """Mark a new post that copies an earlier one, and add it to the window."""
@@ -109,3 +112,4 @@ class CopyStage:
             memory.update(member, duplicate_of=new_original, duplicate_evidence=mirrored)
             # The old original repeated the new one; it no longer continues anything itself.
             self._relink(member)
+            self._now_a_copy(member)

@@ -55,6 +55,7 @@ class Engine:
             self.config.memory.keep_recent,
             self._matching_text_of,
             self.links.relink,
+            lambda post: self.threads.now_a_copy(post),
         )
         self.threads = ThreadStage(
             self.memory, self.config, self.gazetteer, self.copies, self.links

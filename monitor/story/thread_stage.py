@@ -9,6 +9,7 @@ story are merged. Thread records (`take_threads`) carry a title, places, sources
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from monitor import SCHEMA_VERSION
@@ -16,7 +17,7 @@ from monitor.contracts.items import PostRecord, ThreadRecord
 from monitor.normalize.matching import folded, matching_text
 from monitor.normalize.places import Gazetteer
 from monitor.normalize.urls import post_id
-from monitor.story.config import EngineConfig
+from monitor.story.config import DAY, EngineConfig
 from monitor.story.copy_stage import CopyStage
 from monitor.story.links import Links
 from monitor.story.memory import Known, Memory, epoch, iso
@@ -41,7 +42,7 @@ class ThreadStage:
         self.copies = copies
         self.links = links
         self.index = ThreadIndex(config.threads, config.memory.keep_recent)
-        self.titles: dict[str, tuple[int, float, str]] = {}
+        self.titles: dict[str, Title] = {}
         # absorbed thread → the thread its posts moved into
         self.merged: dict[str, str] = {}
         self._merged_records: dict[str, ThreadRecord] = {}
@@ -146,7 +147,7 @@ class ThreadStage:
         return {
             "schema_version": SCHEMA_VERSION,
             "thread_id": thread_id,
-            "title": title[2] if title else stored["title"] if stored else None,
+            "title": title.text if title else stored["title"] if stored else None,
             "first_seen": iso(thread.first),
             "last_seen": iso(thread.last),
             "post_count": thread.size,
@@ -196,7 +197,7 @@ class ThreadStage:
             record["thread_id"] = into
             record["thread_evidence"] = evidence(record.get("thread_evidence"))
         title = self.titles.pop(gone, None)
-        if title is not None and (into not in self.titles or title[:2] < self.titles[into][:2]):
+        if title is not None and (into not in self.titles or title.key < self.titles[into].key):
             self.titles[into] = title
         self._dirty.update((into, gone))
         self.links.merge(into, gone)
@@ -303,21 +304,56 @@ class ThreadStage:
         return place in self.gazetteer.places and self.gazetteer.places[place].specific
 
     def _note_title(self, thread_id: str, record: PostRecord, known: Known) -> None:
-        """A thread is titled by its earliest web article's title, else its earliest report's
-        first line (copies and English reports only when nothing else is there)."""
-        if record.get("platform") == "web" and record.get("title"):
-            rank, text = 0, record["title"] or ""
-        else:
-            rank, text = 1, (record.get("text") or record.get("title") or "").strip().split("\n")[0]
-        if known.duplicate_of:
-            rank += 2
-        if not text:
-            return
-        limit = self.config.threads.title_chars
-        text = text if len(text) <= limit else text[: limit - 1] + "…"
+        candidate = _title(record, known.time, self.config.threads.title_chars)
         current = self.titles.get(thread_id)
-        if current is None or (rank, known.time) < current[:2]:
-            self.titles[thread_id] = (rank, known.time, text)
+        if candidate is not None and (current is None or candidate.key < current.key):
+            self.titles[thread_id] = candidate
+
+    def now_a_copy(self, post: str) -> None:
+        """A post turned out to repeat an earlier one: a thread it titled is titled again."""
+        known = self.memory.known.get(post)
+        thread_id = known.thread if known else None
+        title = self.titles.get(thread_id) if thread_id else None
+        if thread_id is None or title is None or title.post != post:
+            return
+        limit, memory = self.config.threads.title_chars, self.memory
+        candidates = []
+        for stored in memory.store.thread_posts(thread_id):
+            record = memory.pending(stored["id"]) or stored
+            time = memory.known[record["id"]].time if record["id"] in memory.known else None
+            found = _title(record, time if time is not None else _time(record), limit)
+            if found is not None and record.get("thread_id") == thread_id:
+                candidates.append(found)
+        if candidates:
+            self.titles[thread_id] = min(candidates, key=lambda found: found.key)
+        self._dirty.add(thread_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A thread's title and the post that gave it. Threads are named after their first day:
+    its earliest original report, a web article's headline before a post's first line on that
+    day; copies only when nothing else is there."""
+
+    key: tuple[int, int, int, float]  # (is a copy, day, 0 for a headline, time): lowest wins
+    text: str
+    post: str
+
+
+def _title(record: PostRecord, time: float, limit: int) -> Title | None:
+    if record.get("platform") == "web" and record.get("title"):
+        rank, text = 0, record["title"] or ""
+    else:
+        rank, text = 1, (record.get("text") or record.get("title") or "").strip().split("\n")[0]
+    if not text:
+        return None
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    copy = 1 if record.get("duplicate_of") else 0
+    return Title((copy, int(time // DAY), rank, time), text, record["id"])
+
+
+def _time(record: PostRecord) -> float:
+    return epoch(record.get("published_at")) or epoch(record.get("collected_at")) or 0.0
 
 
 # `thread_evidence` summaries of the reasons a post joins a thread whatever its words

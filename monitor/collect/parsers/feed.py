@@ -34,6 +34,28 @@ class FeedPage:
     is_feed: bool = True
 
 
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
+def advertised_feeds(body: bytes, base: str) -> list[str]:
+    """The feeds an HTML page names in `<link rel="alternate" type="application/rss+xml">`
+    (and Atom, JSON Feed), as absolute URLs in the page's order."""
+    try:
+        root = lxml.html.fromstring(body)
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    found: list[str] = []
+    for link in root.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().strip()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rel and kind in FEED_TYPES and href:
+            absolute = urljoin(base, href)
+            if absolute not in found:
+                found.append(absolute)
+    return found
+
+
 def parse_feed(
     body: bytes,
     url: str,
