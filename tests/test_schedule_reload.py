@@ -30,13 +30,15 @@ WAIT_SECONDS = 25.0
 
 
 def source(name: str, base: str, *extra: str) -> str:
-    """A `[[source]]` table for one of FEEDS, crawled every second (there is no minimum)."""
+    """A `[[source]]` table for one of FEEDS, crawled every second (below the minute a real
+    site is allowed, hence force_every)."""
     lines = [
         "[[source]]",
         f'name = "{name}"',
         'kind = "rss"',
         f'url = "{base}{FEEDS[name]}"',
         'every = "1s"',
+        "force_every = true",
         *extra,
     ]
     return "\n".join(lines) + "\n\n"

@@ -394,6 +394,49 @@ def thread_command(data_dir: Path, thread_id: str, zone: ZoneInfo) -> None:
     print_timeline(record, posts, zone)
 
 
+@cli.command("report")
+@data_dir_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The site's directory (made if missing); open OUT/index.html in a browser.",
+)
+@click.option(
+    "--since",
+    metavar="ISO",
+    help="Write only the pages of threads with a post at or after this time "
+    "(the index still lists every thread).",
+)
+@click.option(
+    "--threads",
+    "thread_ids",
+    multiple=True,
+    metavar="ID",
+    help="Write only this thread's page (repeatable).",
+)
+@tz_option
+def report_command(
+    data_dir: Path, out: Path, since: str | None, thread_ids: tuple[str, ...], zone: ZoneInfo
+) -> None:
+    """Write the story threads as a static site that opens from file:// (no server, no CDN):
+    an index with filters and search, a timeline page per thread. A run after a crawl rewrites
+    only the pages whose thread changed."""
+    from monitor.site import SiteError, build_site
+
+    if not data_dir.is_dir():
+        fail(f"no data dir at {data_dir} (run `monitor crawl` first, or give --data-dir)")
+    try:
+        result = build_site(data_dir, out, since=since, thread_ids=thread_ids or None, tz=zone.key)
+    except SiteError as error:
+        fail(f"report: {error}")
+    click.echo(
+        f"{result.threads} threads: {result.written} pages written, {result.unchanged} "
+        f"unchanged, {result.retired} retired; open {result.index}",
+        err=True,
+    )
+
+
 @cli.command("eval")
 @click.argument("labelled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
