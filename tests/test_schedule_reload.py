@@ -47,7 +47,7 @@ def source(name: str, base: str, *extra: str) -> str:
 class Schedule:
     """A running `monitor schedule`, its stdout and stderr read line by line as they come."""
 
-    def __init__(self, sources: Path, data: Path, base: str):
+    def __init__(self, sources: Path, data: Path, base: str, *options: str):
         self.sources = sources
         self.data = data
         self.process = subprocess.Popen(
@@ -61,6 +61,7 @@ class Schedule:
                 *FAST,
                 "-s",
                 f"MONITOR_TELEGRAM_EMBED_BASE={base}",
+                *options,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -140,12 +141,12 @@ def base() -> Iterator[str]:
 
 
 @pytest.fixture
-def start(tmp_path: Path, base: str) -> Iterator[Callable[[Path], Schedule]]:
+def start(tmp_path: Path, base: str) -> Iterator[Callable[..., Schedule]]:
     """Start `monitor schedule` on a sources file; whatever a test leaves running is killed."""
     started: list[Schedule] = []
 
-    def _start(sources: Path) -> Schedule:
-        started.append(Schedule(sources, tmp_path / "data", base))
+    def _start(sources: Path, *options: str) -> Schedule:
+        started.append(Schedule(sources, tmp_path / "data", base, *options))
         return started[-1]
 
     yield _start
@@ -165,6 +166,23 @@ def test_an_added_source_is_crawled_without_a_restart(tmp_path, base, start):
     schedule.wait_for(lambda: schedule.printed("reloaded"), "reload")
     assert schedule.printed(f"reloaded {sources}: +1 added (second)")
     schedule.wait_for(lambda: schedule.runs("second"), "run of 'second'")
+    schedule.stop()
+
+
+def test_the_site_is_refreshed_after_each_crawl_that_stored_posts(tmp_path, base, start):
+    sources = tmp_path / "sources.toml"
+    sources.write_text(source("first", base), encoding="utf-8")
+    site = tmp_path / "site"
+    schedule = start(sources, "--report", str(site))
+    schedule.wait_for(lambda: schedule.printed(f"site {site}:"), "site refresh")
+    pages = {page.name for page in (site / "threads").glob("*.html")}
+    assert (site / "index.html").is_file() and pages
+    with sources.open("a", encoding="utf-8") as file:
+        file.write(source("second", base))
+    schedule.wait_for(lambda: schedule.runs("second"), "run of 'second'")
+    schedule.wait_for(
+        lambda: {page.name for page in (site / "threads").glob("*.html")} > pages, "new pages"
+    )
     schedule.stop()
 
 

@@ -22,6 +22,7 @@ from monitor import __version__
 from monitor.collect.sources import ConfigError, Source, load_sources
 
 if TYPE_CHECKING:
+    from monitor.collect.crawl import SourceReport
     from monitor.store import Store
     from monitor.story.config import EngineConfig
 
@@ -205,14 +206,23 @@ def crawl(
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log on stderr.")
 @settings_option
 @engine_option
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the site of `monitor report` in this directory up to date.",
+)
 def schedule(
     sources_file: Path,
     data_dir: Path,
     verbose: bool,
     overrides: tuple[str, ...],
     engine_file: Path | None,
+    report_dir: Path | None,
 ) -> None:
     """Crawl each enabled source whenever it is due, until stopped (SIGTERM or Ctrl-C).
+    With --report DIR, the site of `monitor report` is refreshed after each crawl that
+    stored something.
     The sources file is read again on SIGHUP and whenever it is modified."""
     from monitor.collect.crawl import crawl_settings
     from monitor.collect.schedule import Scheduler
@@ -231,6 +241,7 @@ def schedule(
             announce=click.echo,
             engine_config=config,
             sources_file=sources_file,
+            after_crawl=site_refresher(data_dir, report_dir) if report_dir else None,
         ).run()
     sys.exit(EXIT_OK)
 
@@ -536,6 +547,24 @@ def start_data_dir(data_dir: Path, command: str) -> None:
             "in (a typo in --data-dir?); create it first"
         )
     data_dir.mkdir()
+
+
+def site_refresher(data_dir: Path, out: Path) -> Callable[[SourceReport], None]:
+    """After a crawl that stored something, rewrite the site's pages whose thread changed; a
+    failure is one line, and the schedule goes on."""
+    from monitor.site import SiteError, build_site
+
+    def refresh(report: SourceReport) -> None:
+        if not (report.new or report.updated):
+            return
+        try:
+            result = build_site(data_dir, out)
+        except SiteError as error:
+            click.echo(f"monitor: schedule: report: {error}", err=True)
+            return
+        click.echo(f"  site {out}: {result.written} pages written, {result.unchanged} unchanged")
+
+    return refresh
 
 
 def open_existing_store(data_dir: Path) -> Store:

@@ -81,8 +81,11 @@ class Scheduler:
         warn: Callable[[str], None] | None = None,
         engine_config: EngineConfig | None = None,
         sources_file: Path | None = None,
+        after_crawl: Callable[[SourceReport], None] | None = None,
     ):
         self.sources = {source.name: source for source in sources}
+        # what else to do once a crawl is recorded (`schedule --report` refreshes the site)
+        self.after_crawl = after_crawl
         # Creating the Scrapy process installs the asyncio reactor; only then may it be imported.
         self.crawls = Crawls(settings, data_dir, engine_config=engine_config)
         from twisted.internet import reactor
@@ -167,6 +170,8 @@ class Scheduler:
             line += f"; next run in {format_duration(delay)}"
             self._plan(current.name, delay)
         self.announce(line)
+        if self.after_crawl is not None:
+            self.after_crawl(report)
         return report
 
     def _look_at_file(self) -> None:
