@@ -25,3 +25,22 @@ def test_mypy_passes():
     assert mypy.exists(), "mypy is in the test extras: pip install -e '.[test]'"
     result = subprocess.run([str(mypy)], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_repo_cites_nothing_outside_it():
+    """The architecture and the measured facts live in docs/, not in files beside the repo."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    # (spelled in pieces, so that this file does not cite them itself)
+    outside = (*(word + ".md" for word in ("DESIGN", "FACTS", "STYLE")), "../" + "shared")
+    cited = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix not in {".py", ".md", ".toml", ".cfg", ".txt", ".yaml", ".j2", ".js", ""}:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        cited += [f"{name}: {word}" for word in outside if word in text]
+    assert cited == [], cited
