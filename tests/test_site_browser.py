@@ -1,8 +1,8 @@
 """The analyst's site in a real browser (Chromium, headless, through Selenium): opened from
 file://, filtered, followed into a thread, at a phone's width and a desktop's.
 
-Screenshots go to $MONITOR_ARTIFACTS when set (the README's come from there), else to the
-test's temporary dir.
+Screenshots are kept as test artefacts in tests/artifacts/ (not tracked), or in
+$MONITOR_ARTIFACTS when it is set (the README's come from there).
 """
 
 from __future__ import annotations
@@ -87,10 +87,9 @@ def browser():
 
 
 @pytest.fixture
-def artifacts(tmp_path) -> Path:
-    path = (
-        Path(os.environ["MONITOR_ARTIFACTS"]) if os.environ.get("MONITOR_ARTIFACTS") else tmp_path
-    )
+def artifacts() -> Path:
+    chosen = os.environ.get("MONITOR_ARTIFACTS")
+    path = Path(chosen) if chosen else Path(__file__).parent / "artifacts"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
