@@ -3,6 +3,7 @@ subprocesses, on local files and a local server only."""
 
 from __future__ import annotations
 
+import gzip
 import signal
 import subprocess
 import sys
@@ -356,3 +357,11 @@ def test_the_demo_reuses_one_folder_and_says_where_it_is(tmp_path):
     (tmp_path / "monitor-demo").mkdir()  # a folder of that name the demo did not make
     refused = run_monitor("demo", env=env)
     assert refused.returncode == 1 and "was not made by the demo" in refused.stderr
+
+
+def test_a_gzipped_file_replays_as_the_lines_it_holds(tmp_path):
+    packed = tmp_path / "in.jsonl.gz"
+    packed.write_bytes(gzip.compress(b"".join(orjson.dumps(i) + b"\n" for i in MIXED_ZONES)))
+    result = run_monitor("replay", str(packed), "--data-dir", str(tmp_path / "data"))
+    assert result.returncode == 0, result.stderr
+    assert "replayed 2 lines: 2 new posts" in result.stderr

@@ -6,6 +6,7 @@ bad sources file. Problems are one line each on stderr, never a traceback.
 
 from __future__ import annotations
 
+import gzip
 import os
 import shlex
 import signal
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -314,7 +315,8 @@ def export(data_dir: Path, out: Path | None, threads_out: Path | None, since: st
 @data_dir_option
 @engine_option
 def replay(file: BinaryIO, data_dir: Path, engine_file: Path | None) -> None:
-    """Run raw items or exported records (JSONL; - for stdin) through the pipelines. Exit 1 when
+    """Run raw items or exported records (JSONL, or .jsonl.gz; - for stdin) through the
+    pipelines. Exit 1 when
     any line was refused (each is named; the good lines are kept)."""
     from monitor.collect.progress import replay_progress
     from monitor.collect.replay import ReplayReport, input_ready, read_lines
@@ -324,9 +326,15 @@ def replay(file: BinaryIO, data_dir: Path, engine_file: Path | None) -> None:
     start_data_dir(data_dir, "replay")
     report = ReplayReport()
     total = _size(file)
+    # a .gz file (the real sets ship so) is read as the JSONL it holds
+    lines: BinaryIO = (
+        cast(BinaryIO, gzip.GzipFile(fileobj=file))
+        if getattr(file, "name", "").endswith(".gz")
+        else file
+    )
     with hold_lock(data_dir, "replay"), replay_progress(total) as show:
         run_replay(
-            read_lines(file, report),
+            read_lines(lines, report),
             data_dir,
             report,
             progress=lambda r: show(_position(file), r.posts),
