@@ -417,3 +417,29 @@ def test_extract_links_on_odd_input() -> None:
 )
 def test_extract_next_page(html: str, selector: str | None, expected: str | None) -> None:
     assert extract_next_page(html, LISTING_URL, selector) == expected
+
+
+DARAA24_ARTICLE = (
+    Path(__file__).parents[1] / "monitor" / "data" / "demo" / "site" / "daraa24" / "archives"
+) / "51884.html"
+
+
+def test_a_dateline_above_the_first_paragraph_is_not_the_first_line_of_the_body():
+    """Some themes print the time above the text, inside the body's block; it is a date
+    candidate, not a line of the article. A time inside a sentence stays in it."""
+    page = DARAA24_ARTICLE.read_text(encoding="utf-8")
+    content = '<div class="td-post-content tagdiv-type">'
+    dated = page.replace(
+        content, content + '\n<time datetime="2023-12-18T14:10:06+03:00">2023-12-18 14:10</time>'
+    )
+    assert dated != page
+    article = extract_article(dated, "https://daraa24.org/archives/51884")
+    assert article.text.startswith("قُتل طفلان وأُصيب ثلاثة آخرون")
+    assert "2023-12-18T14:10:06+03:00" in article.date_candidates
+    inline = page.replace(
+        "ظهر اليوم الاثنين 18 كانون الأول 2023،",
+        'ظهر اليوم <time datetime="2023-12-18">الاثنين 18 كانون الأول 2023</time>،',
+    )
+    assert inline != page
+    kept = extract_article(inline, "https://daraa24.org/archives/51884")
+    assert "ظهر اليوم الاثنين 18 كانون الأول 2023،" in kept.text

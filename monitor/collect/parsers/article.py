@@ -451,10 +451,39 @@ def _is_body_furniture(element: Any) -> bool:
     classes = set(element.get("class", "").lower().split())
     return (
         element.tag in _BODY_FURNITURE_TAGS
+        or _is_dateline(element)
         or element.get("hidden") is not None
         or bool(classes & (_HIDDEN_CLASSES | _CAPTION_CLASSES))
         or _is_furniture(element)
     )
+
+
+def _is_dateline(element: lxml.html.HtmlElement) -> bool:
+    """A `<time>` that stands alone in its block ("2024-05-11 05:56" above the first
+    paragraph) is the page's date, read as a date candidate, not a line of the article; one
+    inside a sentence is part of it."""
+    if element.tag != "time":
+        return False
+    parent = element.getparent()
+    if parent is None:
+        return True
+    own = normalize_whitespace(element.text_content())
+    return own == normalize_whitespace(parent.text_content()) or not (
+        normalize_whitespace(element.tail or "") or normalize_whitespace(_text_before(element))
+    )
+
+
+def _text_before(element: lxml.html.HtmlElement) -> str:
+    """The text of its parent that comes before `element`."""
+    parent = element.getparent()
+    if parent is None:
+        return ""
+    before = [parent.text or ""]
+    for sibling in parent:
+        if sibling is element:
+            break
+        before.append(sibling.text_content() + (sibling.tail or ""))
+    return "".join(before)
 
 
 def _read_more_blocks(container: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
