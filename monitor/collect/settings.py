@@ -57,6 +57,13 @@ MONITOR_DATA_DIR = "data"
 # Where embedded Telegram posts are fetched from (`<base>/<channel>/<id>?embed=1`).
 MONITOR_TELEGRAM_EMBED_BASE = "https://t.me"
 
+# Scrapy starts CONCURRENT_ITEMS tasks for a response's items (100 by default); our pipeline
+# work is CPU-bound and ordered, so the tasks only cost (`benchmarks/crawl_feeds.py` prints
+# what both settings save). WARN_ON_GENERATOR_RETURN_VALUE parses each callback's source with
+# `ast` to warn about a `return value` in a generator, which our spiders do not have.
+CONCURRENT_ITEMS = 1
+WARN_ON_GENERATOR_RETURN_VALUE = False
+
 LOG_LEVEL = "INFO"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
