@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from monitor.cli.localserver import CaptureServer, with_base
+from tests.postgres_server import backend, postgres_server, postgres_url  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -36,6 +37,7 @@ def monitor_env(env: dict[str, str] | None = None) -> dict[str, str]:
     }
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **offline, **(env or {})}
     full_env.pop("MONITOR_DATA_DIR", None)
+    full_env.pop("MONITOR_STORE", None)
     return full_env
 
 

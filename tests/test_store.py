@@ -1,4 +1,7 @@
-"""The store keeps each post once, with revisions, and the change log follows it exactly."""
+"""The store keeps each post once, with revisions, and the change log follows it exactly.
+
+The tests that take `backend` run once with SQLite and once with PostgreSQL
+(tests/postgres_server.py); tests/test_store_postgres.py compares the two."""
 
 import sqlite3
 
@@ -41,7 +44,7 @@ def log_lines(data_dir):
     return [orjson.loads(line) for line in path.read_bytes().splitlines()] if path.exists() else []
 
 
-def test_seen_again_is_not_stored_again_and_an_edit_is_a_revision(tmp_path):
+def test_seen_again_is_not_stored_again_and_an_edit_is_a_revision(tmp_path, backend):
     session = Session(tmp_path)
     assert session.save(normalize(raw())).status == "new"
     assert session.save(normalize(raw(url="https://t.me/s/daraa24/33190"))).status == "same"
@@ -61,7 +64,7 @@ def test_seen_again_is_not_stored_again_and_an_edit_is_a_revision(tmp_path):
     store.close()
 
 
-def test_an_embedded_copy_never_overwrites_the_post_itself(tmp_path):
+def test_an_embedded_copy_never_overwrites_the_post_itself(tmp_path, backend):
     direct = raw(
         url="https://x.com/Daraa24_24/status/1737099519245131836",
         platform="x",
@@ -77,17 +80,20 @@ def test_an_embedded_copy_never_overwrites_the_post_itself(tmp_path):
     }
     for order in ([direct, embedded], [embedded, direct]):
         data_dir = tmp_path / str(len(order[0]))
+        backend.fresh()
         session = Session(data_dir)
         for item in order:
             session.save(normalize(item))
         session.close()
-        [post] = list(open_store(data_dir).iter_posts())
+        store = open_store(data_dir)
+        [post] = list(store.iter_posts())
+        store.close()
         assert post["text"].endswith("النص الكامل")
         assert post["source"] == "daraa24-x"
         assert post["embedded_in"] == "https://www.enabbaladi.net/archives/683290"
 
 
-def test_log_resumes_after_a_crash_between_commit_and_log(tmp_path):
+def test_log_resumes_after_a_crash_between_commit_and_log(tmp_path, backend):
     session = Session(tmp_path)
     session.save(normalize(raw()))
     session.commit()  # committed, but the process dies before the log is written
@@ -102,7 +108,7 @@ def test_log_resumes_after_a_crash_between_commit_and_log(tmp_path):
     ]
 
 
-def test_log_after_crash_between_log_write_and_position_save_has_no_duplicate(tmp_path):
+def test_log_after_crash_between_log_write_and_position_save_has_no_duplicate(tmp_path, backend):
     session = Session(tmp_path)
     session.save(normalize(raw()))
     session.commit()
@@ -116,7 +122,7 @@ def test_log_after_crash_between_log_write_and_position_save_has_no_duplicate(tm
     assert len(log_lines(tmp_path)) == 1
 
 
-def test_log_catches_up_on_commits_it_did_not_follow_one_by_one(tmp_path):
+def test_log_catches_up_on_commits_it_did_not_follow_one_by_one(tmp_path, backend):
     session = Session(tmp_path)
     session.save(normalize(raw()))
     session.commit()

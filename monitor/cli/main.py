@@ -31,6 +31,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def data_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--data-dir, and --store beside it: every command with a data dir has a store."""
     return click.option(
         "--data-dir",
         type=click.Path(file_okay=False, path_type=Path),
@@ -38,7 +39,58 @@ def data_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
         default="data",
         show_default=True,
         help="Where the store and export/ live (env MONITOR_DATA_DIR).",
+    )(store_option(func))
+
+
+def store_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--store",
+        metavar="URL",
+        envvar="MONITOR_STORE",
+        expose_value=False,
+        callback=_use_store,
+        help="Keep the store in PostgreSQL (postgresql://USER@HOST/DB) instead of SQLite in "
+        "the data dir; export/ and the lock stay in the data dir (env MONITOR_STORE).",
     )(func)
+
+
+def _use_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    # Through the environment, so that every store the process opens (Scrapy's pipelines and
+    # spiders too) is this one.
+    if value is not None:
+        os.environ["MONITOR_STORE"] = value
+
+
+def redis_options(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--redis URL` and `--stream NAME`: the Redis stream of raw items (several machines)."""
+    from monitor.stream import STREAM
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option(
+            "--stream",
+            envvar="MONITOR_REDIS_STREAM",
+            default=STREAM,
+            show_default=True,
+            help="The Redis stream of raw items (env MONITOR_REDIS_STREAM).",
+        )(func)
+        return click.option(
+            "--redis",
+            "redis_url",
+            envvar="MONITOR_REDIS_URL",
+            metavar="URL",
+            callback=_redis_url,
+            help=help + " (env MONITOR_REDIS_URL).",
+        )(func)
+
+    return decorate
+
+
+def _redis_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from monitor.stream import shown
+
+    if value is not None and value.split(":", 1)[0] not in ("redis", "rediss", "unix"):
+        raise click.BadParameter(f"{shown(value)!r} is not a Redis URL (redis://HOST:PORT/DB)")
+    return value
 
 
 def sources_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -154,6 +206,7 @@ def cli() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log on stderr.")
 @settings_option
 @engine_option
+@redis_options("Send the raw items to a Redis stream, store nothing here")
 def crawl(
     sources_file: Path,
     data_dir: Path,
@@ -161,6 +214,8 @@ def crawl(
     verbose: bool,
     overrides: tuple[str, ...],
     engine_file: Path | None,
+    redis_url: str | None,
+    stream: str,
 ) -> None:
     """Crawl the enabled sources once and print a per-source summary."""
     from monitor.cli.report import print_summary
@@ -170,6 +225,12 @@ def crawl(
     if not sources:
         fail(f"{sources_file}: no enabled sources")
     config = engine_config(engine_file, sources_file)
+    if redis_url:
+        # a worker: its raw items go to the stream; its runs are recorded here as always
+        from monitor.cli.ingest import reachable, worker_settings
+
+        reachable(redis_url, "crawl")
+        overrides = (*overrides, *worker_settings(redis_url, stream))
     start_data_dir(data_dir, "crawl")
     settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))
     from monitor.collect.progress import on_terminal
@@ -250,13 +311,19 @@ def schedule(
 @cli.command()
 @sources_option
 @data_dir_option
-def status(sources_file: Path, data_dir: Path) -> None:
+@redis_options("Show the backlog of the Redis stream too")
+def status(sources_file: Path, data_dir: Path, redis_url: str | None, stream: str) -> None:
     """Every source's health: last run, last success, failures in a row, next due, warnings.
     Exit 1 when an enabled source's last run failed or it went silent (for cron and
     monitoring checks); sources with runs in the data dir but not in the file are listed too."""
     from monitor.cli.report import print_status
     from monitor.collect.health import failing
 
+    reached = True
+    if redis_url:
+        from monitor.cli.ingest import print_backlog
+
+        reached = print_backlog(redis_url, stream)
     sources = read_sources(sources_file)
     store = open_existing_store(data_dir)
     try:
@@ -269,7 +336,7 @@ def status(sources_file: Path, data_dir: Path) -> None:
     finally:
         store.close()
     print_status(sources, states, elsewhere, sources_file.name)
-    if any(source.enabled and failing(states[source.name]) for source in sources):
+    if not reached or any(source.enabled and failing(states[source.name]) for source in sources):
         sys.exit(EXIT_FAILED)
 
 
@@ -495,6 +562,8 @@ def eval_command(
     from monitor.cli.report import print_scores, print_story_scores
     from monitor.story.evaluate import evaluate, load_labelled
 
+    # its replay is scratch work in a temporary data dir, never in a shared store
+    os.environ.pop("MONITOR_STORE", None)
     config = engine_config(engine_file, None, assignments)
     result = evaluate(load_labelled(labelled), config=config)
     if as_json:
@@ -576,13 +645,19 @@ def site_refresher(data_dir: Path, out: Path) -> Callable[[SourceReport], None]:
 
 
 def open_existing_store(data_dir: Path) -> Store:
-    from monitor.store import open_store, store_path
+    """The store of a command that only reads, seeing one committed state throughout."""
+    from monitor.store import StoreUnavailable, open_snapshot, store_path, store_url
 
-    if not data_dir.is_dir():
-        fail(f"no data dir at {data_dir} (run `monitor crawl` first, or give --data-dir)")
-    if not store_path(data_dir).exists():
-        fail(f"no store in {data_dir} (run `monitor crawl` first, or give --data-dir)")
-    return open_store(data_dir)
+    try:
+        # (with PostgreSQL the data dir holds only the logs, which these commands do not read)
+        if store_url() is None:
+            if not data_dir.is_dir():
+                fail(f"no data dir at {data_dir} (run `monitor crawl` first, or give --data-dir)")
+            if not store_path(data_dir).exists():
+                fail(f"no store in {data_dir} (run `monitor crawl` first, or give --data-dir)")
+        return open_snapshot(data_dir)
+    except StoreUnavailable as error:
+        fail(str(error))
 
 
 @cli.group()
@@ -699,7 +774,14 @@ def demo(data_dir: Path | None, show: int) -> None:
     """Serve the bundled Arabic captures on 127.0.0.1 and crawl them end to end."""
     from monitor.cli.demo import run_demo
 
+    # the demo's posts are not news: they never go to a shared store
+    os.environ.pop("MONITOR_STORE", None)
+
     sys.exit(run_demo(data_dir, show=show))
+
+
+# Several machines: `monitor ingest`, and --redis on crawl and status (monitor/cli/ingest.py).
+import monitor.cli.ingest  # noqa: E402, F401
 
 
 def main() -> None:
@@ -712,4 +794,13 @@ def main() -> None:
         # Ctrl-C where no command handles it: the shell's status for SIGINT, not a failure
         interrupted = isinstance(abort.__cause__, KeyboardInterrupt)
         sys.exit(128 + signal.SIGINT if interrupted else EXIT_FAILED)
+    except Exception as error:
+        # A store that cannot be opened (a bad --store URL, a server that does not answer) is
+        # found deep inside crawl, schedule, replay and report: one line here, not a traceback.
+        # (imported only now: `monitor --help` loads no store)
+        from monitor.store import StoreUnavailable
+
+        if not isinstance(error, StoreUnavailable):
+            raise
+        fail(str(error))
     sys.exit(status if isinstance(status, int) else EXIT_OK)

@@ -317,8 +317,13 @@ def run_sources(
         crawls.record_unfinished()
     finally:
         crawls.close()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if crawls.stopped_by is None:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        else:
+            # stopping already: a signal repeated while the summary is printed changes nothing
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
     reports = [crawls.reports[s.name] for s in sources if s.name in crawls.reports]
     return Crawled(reports, crawls.stopped_by)
 
