@@ -35,10 +35,11 @@ def monitor_env(env: dict[str, str] | None = None) -> dict[str, str]:
         "https_proxy": "http://127.0.0.1:9",
         "no_proxy": "127.0.0.1,localhost",
     }
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **offline, **(env or {})}
-    full_env.pop("MONITOR_DATA_DIR", None)
-    full_env.pop("MONITOR_STORE", None)
-    return full_env
+    # a data dir or a store from the developer's shell must not leak into a test
+    outside = {
+        k: v for k, v in os.environ.items() if k not in ("MONITOR_DATA_DIR", "MONITOR_STORE")
+    }
+    return {**outside, "PYTHONUNBUFFERED": "1", **offline, **(env or {})}
 
 
 def run_monitor(

@@ -13,15 +13,14 @@ committed state from its first read until `commit()` or `close()`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, cast
-
-import orjson
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from monitor.contracts.items import PostRecord, ThreadRecord
 from monitor.store import StoreMissing, StoreUnavailable, redact
-from monitor.store.base import SaveResult
-from monitor.store.records import dump_thread, dumps, loads, merge, same_content, sort_time, utc_iso
+from monitor.store.records import loads, utc_iso
+from monitor.store.sql import Cursor, SQLStore, load_thread
 
 if TYPE_CHECKING:
     import psycopg
@@ -80,41 +79,38 @@ CREATE TABLE schema_version (
 # numbered in commit order and a change log following `seq` never skips one committed late,
 # even with writers on two machines. ("monitor" in ASCII: a key no other program picks.)
 WRITE_LOCK = int.from_bytes(b"monitor", "big")
-SELECT_POST = (
-    "SELECT coalesce(posts.record, revisions.record), posts.revision, posts.via_embed"
-    " FROM posts JOIN revisions ON revisions.seq = posts.seq"
-)
-SELECT_THREAD = (
-    "SELECT revisions.record, threads.revision"
-    " FROM threads JOIN revisions ON revisions.seq = threads.seq"
-)
-KINDS = ("post", "thread", "run")
 # Long reads go by pages of this many rows, keyed on the order they are read in: a store of
 # 100k posts is never held in memory at once, and no server-side cursor outlives a statement.
 PAGE_ROWS = 1000
 # Seconds to wait for the server, unless the URL or PGCONNECT_TIMEOUT says (psycopg: 130).
 CONNECT_TIMEOUT = 10
-# A revision as the change logs read it: (seq, record).
-Revision = tuple[int, bytes]
 
 
-class PostgresStore:
+class PostgresStore(SQLStore):
     """See `monitor.store.base.Store`. Writers take turns (`WRITE_LOCK`); readers never wait."""
+
+    # A post's NULL `record` is "the record of revision `seq`"; a thread's row has no record.
+    SELECT_POST = (
+        "SELECT coalesce(posts.record, revisions.record), posts.revision, posts.via_embed"
+        " FROM posts JOIN revisions ON revisions.seq = posts.seq"
+    )
+    SELECT_THREAD = (
+        "SELECT revisions.record, threads.revision"
+        " FROM threads JOIN revisions ON revisions.seq = threads.seq"
+    )
+    EMPTY_RECORD = "NULL"
+    UPSERT_THREAD = (
+        "INSERT INTO threads (id, revision, last_seen, seq) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET revision = excluded.revision,"
+        " last_seen = excluded.last_seen, seq = excluded.seq"
+    )
 
     def __init__(self, url: str, *, read_only: bool = False):
         import psycopg
 
+        super().__init__()
         self.name = redact(url)
         self.read_only = read_only
-        self._in_tx = False
-        self._seq = 0  # the last revision's seq, while a transaction is open
-        # As in SQLiteStore: by kind, the revisions of the open transaction, and of the last
-        # commit that had any with the last seq of that kind before it (the change logs are
-        # handed those instead of reading them back).
-        self._written: dict[str, list[Revision]] = {}
-        self._recent: dict[str, tuple[int, list[Revision]]] = {}
-        self._last_seq: dict[str, int] = {}
-        self._committed = 0  # the last seq known committed, by this store or another writer
         try:
             self.db = _connect(url, read_only)
         except psycopg.Error as error:
@@ -186,140 +182,25 @@ class PostgresStore:
             f"{SCHEMA_VERSION}; upgrade monitor"
         )
 
-    def _forget_recent(self) -> None:
-        self._recent = {}
-        self._last_seq = {kind: self._max_seq(kind) for kind in KINDS}
-        self._committed = max(self._last_seq.values())
-
-    def _max_seq(self, kind: str) -> int:
-        row = self.db.execute("SELECT max(seq) FROM revisions WHERE kind = %s", (kind,)).fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+    def _execute(self, sql: str, args: Sequence[Any] = ()) -> Cursor:
+        # (no arguments: None, so the statement goes as written, as a bare `execute` sends it)
+        return self.db.execute(_placeholders(sql), args or None)
 
     def _begin(self) -> None:
         if self.read_only:
             raise RuntimeError(f"store {self.name}: opened read-only")
-        if not self._in_tx:
-            self.db.execute("BEGIN")
-            self._in_tx = True
-            self._written.clear()
-            # Revisions are numbered here, from the last one committed (read once the lock is
-            # held), because a new post's row names its revision before that is written.
-            self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            row = self.db.execute("SELECT coalesce(max(seq), 0) FROM revisions").fetchone()
-            self._seq = int(row[0]) if row else 0
-            if self._seq != self._committed:
-                # Another writer committed since (a second data dir on this database): what
-                # this store last committed is no longer all that came after its last seq.
-                self._forget_recent()
+        super()._begin()
 
-    def get(self, post_id: str) -> PostRecord | None:
-        row = self.db.execute(SELECT_POST + " WHERE posts.id = %s", (post_id,)).fetchone()
-        return loads(row[0]) if row else None
-
-    def has(self, post_id: str) -> bool:
-        row = self.db.execute("SELECT 1 FROM posts WHERE id = %s", (post_id,)).fetchone()
-        return row is not None
-
-    def save(self, record: PostRecord) -> SaveResult:
-        self._begin()
-        via_embed = bool(record.get("embedded_in"))
-        stored = self._insert_new(record, via_embed)
-        if stored is not None:
-            return SaveResult("new", stored)
-        row = self.db.execute(SELECT_POST + " WHERE posts.id = %s", (record["id"],)).fetchone()
-        assert row is not None  # (the insert just found it)
-        old, revision, old_via_embed = loads(row[0]), int(row[1]), bool(row[2])
-        merged = merge(old, record, old_via_embed=old_via_embed, new_via_embed=via_embed)
-        merged["revision"] = revision
-        now_via_embed = old_via_embed and via_embed
-        if same_content(old, merged):
-            if merged != old:
-                # views and the like: keep the latest, but they are not a new revision
-                self.db.execute(
-                    "UPDATE posts SET record = %s, via_embed = %s WHERE id = %s",
-                    (dumps(merged), now_via_embed, merged["id"]),
-                )
-            elif now_via_embed != old_via_embed:
-                self.db.execute(
-                    "UPDATE posts SET via_embed = %s WHERE id = %s", (now_via_embed, merged["id"])
-                )
-            return SaveResult("same", merged)
-        merged["revision"] = revision + 1
-        seq = self._add_revision("post", merged["id"], merged["revision"], dumps(merged))
-        self.db.execute(
-            "UPDATE posts SET seq = %s, revision = %s, source = %s, sort_time = %s,"
-            " via_embed = %s, record = NULL, thread_id = %s WHERE id = %s",
-            (
-                seq,
-                merged["revision"],
-                merged["source"],
-                sort_time(merged),
-                now_via_embed,
-                merged.get("thread_id"),
-                merged["id"],
-            ),
-        )
-        return SaveResult("updated", merged)
-
-    def _insert_new(self, record: PostRecord, via_embed: bool) -> PostRecord | None:
-        """Store a post not seen before, as revision 1; None, and nothing written, if it was
-        (inserting first saves a look-up for every new post, as in SQLiteStore)."""
-        seq = self._seq + 1
-        inserted = self.db.execute(
-            "INSERT INTO posts"
-            " (id, first_seq, seq, revision, source, sort_time, via_embed, record, thread_id)"
-            " VALUES (%s, %s, %s, 1, %s, %s, %s, NULL, %s) ON CONFLICT (id) DO NOTHING",
-            (
-                record["id"],
-                seq,
-                seq,
-                record["source"],
-                sort_time(record),
-                via_embed,
-                record.get("thread_id"),
-            ),
-        ).rowcount
-        if not inserted:
-            return None
-        stored: PostRecord = {**record, "revision": 1}
-        self._add_revision("post", stored["id"], 1, dumps(stored))
-        return stored
-
-    def _add_revision(self, kind: str, key: str, revision: int, data: bytes) -> int:
-        seq = self._seq + 1
-        self.db.execute(
-            "INSERT INTO revisions (seq, kind, key, revision, record) VALUES (%s, %s, %s, %s, %s)",
-            (seq, kind, key, revision, data),
-        )
-        self._seq = seq
-        self._written.setdefault(kind, []).append((seq, data))
+    def _start_seq(self) -> int:
+        # (the last one committed, read once the lock is held)
+        self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        row = self.db.execute("SELECT coalesce(max(seq), 0) FROM revisions").fetchone()
+        seq = int(row[0]) if row else 0
+        if seq != self._committed:
+            # Another writer committed since (a second data dir on this database): what
+            # this store last committed is no longer all that came after its last seq.
+            self._forget_recent()
         return seq
-
-    def get_thread(self, thread_id: str) -> ThreadRecord | None:
-        row = self.db.execute(SELECT_THREAD + " WHERE threads.id = %s", (thread_id,)).fetchone()
-        return _thread(row[0]) if row else None
-
-    def save_thread(self, record: ThreadRecord) -> bool:
-        """Store a thread's current state; True when it changed (a new revision)."""
-        self._begin()
-        row = self.db.execute(
-            SELECT_THREAD + " WHERE threads.id = %s", (record["thread_id"],)
-        ).fetchone()
-        revision = 1
-        if row is not None:
-            # the stored bytes are this very dump when nothing changed: no need to parse them
-            if dump_thread({**record, "revision": row[1]}) == row[0]:
-                return False
-            revision = int(row[1]) + 1
-        stored: ThreadRecord = {**record, "revision": revision}
-        seq = self._add_revision("thread", stored["thread_id"], revision, dump_thread(stored))
-        self.db.execute(
-            "INSERT INTO threads (id, revision, last_seen, seq) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (id) DO UPDATE SET revision = excluded.revision,"
-            " last_seen = excluded.last_seen, seq = excluded.seq",
-            (stored["thread_id"], revision, stored.get("last_seen") or "", seq),
-        )
-        return True
 
     def iter_threads(self) -> Iterator[ThreadRecord]:
         query = (
@@ -330,7 +211,7 @@ class PostgresStore:
         rows = self.db.execute(query + order, (PAGE_ROWS,)).fetchall()
         while rows:
             for data, _, _ in rows:
-                yield _thread(data)
+                yield load_thread(data)
             if len(rows) < PAGE_ROWS:
                 return
             after = rows[-1][1:]
@@ -339,65 +220,12 @@ class PostgresStore:
                 (*after, PAGE_ROWS),
             ).fetchall()
 
-    def thread_posts(self, thread_id: str) -> list[PostRecord]:
-        """A thread's posts, in the order they were first stored."""
-        rows = self.db.execute(
-            SELECT_POST + " WHERE posts.thread_id = %s ORDER BY posts.first_seq", (thread_id,)
-        )
-        return [loads(data) for data, _, _ in rows]
-
-    def thread_members(self) -> dict[str, list[str]]:
-        """Every thread's post ids, in the order the posts were first stored."""
-        members: dict[str, list[str]] = {}
-        rows = self.db.execute(
-            "SELECT thread_id, id FROM posts WHERE thread_id IS NOT NULL ORDER BY first_seq"
-        )
-        for thread_id, pid in rows:
-            members.setdefault(thread_id, []).append(pid)
-        return members
-
-    def get_source_state(self, name: str) -> dict[str, Any]:
-        row = self.db.execute("SELECT state FROM source_state WHERE name = %s", (name,)).fetchone()
-        return cast(dict[str, Any], orjson.loads(row[0])) if row else {}
-
-    def source_names(self) -> list[str]:
-        """Every source with a recorded state, by name."""
-        rows = self.db.execute("SELECT name FROM source_state ORDER BY name")
-        return [name for (name,) in rows]
-
-    def set_source_state(self, name: str, state: dict[str, Any]) -> None:
-        self._begin()
-        self.db.execute(
-            "INSERT INTO source_state (name, state) VALUES (%s, %s)"
-            " ON CONFLICT (name) DO UPDATE SET state = excluded.state",
-            (name, orjson.dumps(state)),
-        )
-
-    def add_run(self, record: dict[str, Any]) -> None:
-        """A run of a source, kept as the `run` kind of revision (runs.jsonl follows them)."""
-        self._begin()
-        self._add_revision("run", record["run_id"], 1, orjson.dumps(record))
-
-    def latest_sort_time(self) -> str | None:
-        row = self.db.execute("SELECT max(sort_time) FROM posts").fetchone()
-        return cast(str, row[0]) if row and row[0] else None
-
     def commit(self) -> None:
         if self.read_only:
             # the end of a reader's snapshot: its next read sees what was committed since
             self.db.commit()
             return
-        if self._in_tx:
-            self.db.execute("COMMIT")
-            self._in_tx = False
-            self._committed = self._seq
-            self._keep_recent()
-
-    def _keep_recent(self) -> None:
-        for kind, rows in self._written.items():
-            self._recent[kind] = (self._last_seq[kind], rows)
-            self._last_seq[kind] = rows[-1][0]
-        self._written = {}
+        super().commit()
 
     def close(self) -> None:
         if not self.db.closed:
@@ -422,43 +250,6 @@ class PostgresStore:
             if len(rows) < PAGE_ROWS:
                 return
             after = rows[-1][1]
-
-    def revisions_after(self, seq: int, limit: int = 1000, kind: str = "post") -> list[Revision]:
-        before, rows = self._recent.get(kind, (None, []))
-        if before is not None and seq >= before:
-            # nothing of this kind was committed between `seq` and the last commit
-            return [row for row in rows if row[0] > seq][:limit]
-        found = self.db.execute(
-            "SELECT seq, record FROM revisions WHERE kind = %s AND seq > %s ORDER BY seq LIMIT %s",
-            (kind, seq, limit),
-        )
-        return [(int(row_seq), bytes(data)) for row_seq, data in found]
-
-    def revision_seq(self, key: str, revision: int, kind: str = "post") -> int | None:
-        # Asked only when a log is opened, for its last line (no index on key, which every
-        # save would pay for: the newest revisions of the kind are read back first).
-        row = self.db.execute(
-            "SELECT seq FROM revisions WHERE kind = %s AND key = %s AND revision = %s"
-            " ORDER BY seq DESC LIMIT 1",
-            (kind, key, revision),
-        ).fetchone()
-        return int(row[0]) if row else None
-
-    def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
-        return cast(str, row[0]) if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._begin()
-        self.db.execute(
-            "INSERT INTO meta (key, value) VALUES (%s, %s)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-    def count_posts(self) -> int:
-        row = self.db.execute("SELECT count(*) FROM posts").fetchone()
-        return int(row[0]) if row else 0
 
 
 def _connect(url: str, read_only: bool) -> psycopg.Connection[tuple[Any, ...]]:
@@ -489,5 +280,7 @@ def one_line(error: Exception) -> str:
     return "; ".join(line for line in lines if line) or type(error).__name__
 
 
-def _thread(data: bytes) -> ThreadRecord:
-    return cast(ThreadRecord, orjson.loads(data))
+@lru_cache(maxsize=256)
+def _placeholders(sql: str) -> str:
+    """SQLStore's `?` placeholders in psycopg's style (its queries hold no other `?` or `%`)."""
+    return sql.replace("?", "%s")
