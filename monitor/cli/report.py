@@ -14,12 +14,15 @@ from rich.table import Table
 
 from monitor.collect.sources import DEFAULT_TIMEZONE, Source, format_duration
 from monitor.contracts.items import PostRecord, ThreadRecord
+from monitor.normalize.dates import instant, post_instant
 
 if TYPE_CHECKING:
     # (the crawl imports Scrapy and the story engine: `monitor threads` needs neither)
     from monitor.collect.crawl import SourceReport
 
 DEFAULT_ZONE = ZoneInfo(DEFAULT_TIMEZONE)
+# where a post with no readable time sorts: first
+_NEVER = datetime.min.replace(tzinfo=UTC)
 STATUS_STYLE = {"ok": "green", "warning": "yellow", "failed": "bold red", "interrupted": "yellow"}
 
 
@@ -131,30 +134,10 @@ def zone_label(zone: ZoneInfo) -> str:
     return str(zone.key)
 
 
-def instant(value: str | None) -> datetime | None:
-    """An ISO 8601 time as an instant (UTC when it carries no offset), or None."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def local_time(value: str | None, zone: ZoneInfo) -> str:
     """A stored time shown in `zone`, to the minute."""
     moment = instant(value)
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def post_instant(post: PostRecord) -> datetime:
-    """When a post was published, else when it was collected: what a timeline sorts on."""
-    return (
-        instant(post.get("published_at"))
-        or instant(post.get("collected_at"))
-        or datetime.min.replace(tzinfo=UTC)
-    )
 
 
 def print_timeline(
@@ -169,7 +152,7 @@ def print_timeline(
         f"{thread.get('post_count')} posts, {thread.get('status')}; times in {zone_label(zone)})"
     )
     by_id = {post["id"]: post for post in posts}
-    for post in sorted(posts, key=lambda p: (post_instant(p), p["id"])):
+    for post in sorted(posts, key=lambda p: (post_instant(p) or _NEVER, p["id"])):
         mark = "  "
         note = ""
         # (.get() does not narrow the value for mypy: each id is checked before it is used)

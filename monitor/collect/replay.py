@@ -20,6 +20,7 @@ import orjson
 from monitor.contracts.items import PostRecord, RawItem
 from monitor.normalize.places import Gazetteer
 from monitor.normalize.posts import InvalidItem, normalize
+from monitor.store.base import SaveResult
 from monitor.store.session import Session
 from monitor.story.config import EngineConfig
 from monitor.story.engine import PREPARED_BATCH
@@ -49,12 +50,26 @@ MAX_PROBLEMS = 20
 
 
 @dataclass
-class ReplayReport:
-    lines: int = 0
-    posts: int = 0
+class StoredCounts:
+    """What storing did to each post: new, a new revision, or nothing."""
+
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+
+    def count(self, result: SaveResult) -> None:
+        if result.status == "new":
+            self.new += 1
+        elif result.status == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+
+@dataclass
+class ReplayReport(StoredCounts):
+    lines: int = 0
+    posts: int = 0
     invalid: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -140,14 +155,8 @@ def _ingest_all(
     for records in batches:
         engine.prepare(records)
         for record in records:
-            result = session.ingest(record)
+            report.count(session.ingest(record))
             report.posts += 1
-            if result.status == "new":
-                report.new += 1
-            elif result.status == "updated":
-                report.updated += 1
-            else:
-                report.unchanged += 1
             if progress and report.posts % 200 == 0:
                 progress(report)
 

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from monitor.contracts.items import PostRecord
+
 # A date field longer than this is a paragraph, not a date; dateparser's time grows with it.
 MAX_LENGTH = 200
 EARLIEST_YEAR = 1990
@@ -182,6 +184,23 @@ def from_struct_time(value: time.struct_time) -> datetime:
     the feed's own offset is lost: parse the raw string when it matters)."""
     # tm_sec can be 60 (leap second), which datetime refuses.
     return datetime(*value[:5], min(value.tm_sec, 59), tzinfo=UTC)
+
+
+def instant(value: str | None) -> datetime | None:
+    """A stored ISO 8601 time as an instant (UTC when it carries no offset), or None: stored
+    times carry the offset they were published with, so they are compared as instants."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def post_instant(post: PostRecord) -> datetime | None:
+    """When a post was published, else when it was collected: what a timeline sorts on."""
+    return instant(post.get("published_at")) or instant(post.get("collected_at"))
 
 
 def to_iso(dt: datetime) -> str:

@@ -15,12 +15,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from monitor.contracts.items import ThreadRecord
+from monitor.normalize.dates import instant
 from monitor.site import manifest
 from monitor.site.pages import index_page, merged_page, thread_page
 from monitor.site.place_names import PlaceNames
 from monitor.site.render import ASSETS, STATIC
 from monitor.site.scan import Scan, ThreadScan, post_key, scan
-from monitor.site.times import instant, zone
+from monitor.site.times import zone
 from monitor.store import StoreView, open_reader
 from monitor.store.atomic import atomic_file
 

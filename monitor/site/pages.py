@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from monitor.contracts.items import PostRecord, ThreadRecord
+from monitor.normalize.dates import instant, post_instant
 from monitor.site.activity import Activity, activity
 from monitor.site.direction import Direction, direction
 from monitor.site.labels import STATUS_HINT, platform_label
@@ -18,7 +19,7 @@ from monitor.site.place_names import PlaceNames
 from monitor.site.render import render
 from monitor.site.scan import ThreadScan, search_fold
 from monitor.site.timeline import Lookup, PageOf, timeline
-from monitor.site.times import When, instant, local_date, post_instant, when, zone_name
+from monitor.site.times import When, local_date, when, zone_name
 
 UNTITLED = "(untitled thread)"
 

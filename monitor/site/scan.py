@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from monitor.contracts.items import PostRecord
+from monitor.normalize.dates import post_instant
 from monitor.normalize.matching import fold
-from monitor.site.times import post_instant
 from monitor.store.base import StoreView
 
 # What a search looks in, per thread: its title, then the distinct words of its posts' titles

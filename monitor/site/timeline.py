@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from monitor.contracts.items import PostRecord
+from monitor.normalize.dates import post_instant
 from monitor.site.direction import Direction, direction
 from monitor.site.labels import link_type_label, platform_label
 from monitor.site.richtext import rich_text, safe_url
-from monitor.site.times import When, post_instant, when
+from monitor.site.times import When, when
 
 # A post the timeline does not hold, looked up by id (in the store).
 Lookup = Callable[[str], PostRecord | None]

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from monitor.contracts.items import PostRecord
-
 # English month names whatever the machine's locale: the page chrome is English.
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -36,22 +34,6 @@ def zone(name: str) -> ZoneInfo:
 def zone_name(tz: ZoneInfo) -> str:
     """The zone as a reader names it: "Damascus" for Asia/Damascus, "UTC" for UTC."""
     return tz.key.rsplit("/", 1)[-1].replace("_", " ")
-
-
-def instant(value: str | None) -> datetime | None:
-    """An ISO 8601 time as an instant (UTC when it carries no offset), or None."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def post_instant(post: PostRecord) -> datetime | None:
-    """When a post was published, else when it was collected: what a timeline sorts on."""
-    return instant(post.get("published_at")) or instant(post.get("collected_at"))
 
 
 def when(moment: datetime, tz: ZoneInfo) -> When:

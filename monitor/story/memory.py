@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from monitor.contracts.items import LinkType, PostRecord
-from monitor.normalize.dates import is_date_only
+from monitor.normalize.dates import instant, is_date_only
 from monitor.normalize.urls import canonical_url
 from monitor.store.base import StoreView
 from monitor.story.config import DAY, EngineConfig
@@ -136,15 +136,8 @@ def earlier(a: Known, b: Known) -> bool:
 
 
 def epoch(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+    moment = instant(value)
+    return moment.timestamp() if moment else None
 
 
 def iso(seconds: float) -> str:

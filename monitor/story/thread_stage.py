@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from monitor import SCHEMA_VERSION
 from monitor.contracts.items import PostRecord, ThreadRecord
+from monitor.normalize.dates import post_instant
 from monitor.normalize.matching import folded, matching_text
 from monitor.normalize.places import Gazetteer
 from monitor.normalize.urls import post_id
@@ -353,7 +354,8 @@ def _title(record: PostRecord, time: float, limit: int) -> Title | None:
 
 
 def _time(record: PostRecord) -> float:
-    return epoch(record.get("published_at")) or epoch(record.get("collected_at")) or 0.0
+    moment = post_instant(record)
+    return moment.timestamp() if moment else 0.0
 
 
 # `thread_evidence` summaries of the reasons a post joins a thread whatever its words

@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import redis
 
-from monitor.collect.replay import as_raw_item, no_cycle_collection
+from monitor.collect.replay import StoredCounts, as_raw_item, no_cycle_collection
 from monitor.contracts.items import PostRecord
 from monitor.normalize.places import Gazetteer
 from monitor.normalize.posts import InvalidItem, normalize
@@ -28,11 +28,8 @@ LONGEST_RETRY = 30.0
 
 
 @dataclass
-class IngestReport:
+class IngestReport(StoredCounts):
     entries: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
     refused: int = 0
 
 
@@ -122,12 +119,7 @@ def store_batch(entries: list[Entry], session: Session, report: IngestReport) ->
                 raise StreamError(
                     f"entry {entry_id}: could not store it ({type(exc).__name__}: {exc})"
                 ) from exc
-            if result.status == "new":
-                report.new += 1
-            elif result.status == "updated":
-                report.updated += 1
-            else:
-                report.unchanged += 1
+            report.count(result)
     session.commit()
     session.write_logs()
     return refused
