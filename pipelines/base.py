@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
+from monitor.collect.runs import RunStats
 from monitor.store.session import Session
+
+
+def run_stats(crawler: Crawler, item: Mapping[str, Any]) -> RunStats | StatsCollector | None:
+    """The counters of the run the item belongs to (one crawler carries many sources' runs);
+    the crawler's own for a spider that keeps none."""
+    stats_of = getattr(crawler.spider, "stats_of", None)
+    stats: RunStats | None = stats_of(item.get("source")) if stats_of is not None else None
+    return stats if stats is not None else crawler.stats
 
 
 class SessionPipeline:
     """Holds the data dir's shared `Session` from `open_spider` to `close_spider`."""
 
     def __init__(self, crawler: Crawler):
-        self.stats = crawler.stats
+        self.crawler = crawler
         self.data_dir = Path(crawler.settings.get("MONITOR_DATA_DIR"))
         self._session: Session | None = None
 

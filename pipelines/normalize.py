@@ -12,6 +12,7 @@ from monitor.contracts.items import PostRecord, RawItem
 from monitor.normalize.places import Gazetteer, load_gazetteer
 from monitor.normalize.posts import OPENING_CHARS, InvalidItem, normalize
 from monitor.store.session import Session
+from pipelines.base import run_stats
 
 
 class NormalizePipeline:
@@ -22,7 +23,7 @@ class NormalizePipeline:
     same records."""
 
     def __init__(self, crawler: Crawler):
-        self.stats = crawler.stats
+        self.crawler = crawler
         data_dir = crawler.settings.get("MONITOR_DATA_DIR")
         self.data_dir = Path(data_dir) if data_dir else None
         self._session: Session | None = None
@@ -47,13 +48,15 @@ class NormalizePipeline:
             self._session = None
 
     def process_item(self, item: RawItem) -> PostRecord:
+        stats = run_stats(self.crawler, item)
         try:
             record = normalize(item, gazetteer=self.gazetteer, opening_chars=self.opening_chars)
         except InvalidItem as exc:
-            self.stats.inc_value(keys.INVALID)
+            if stats is not None:
+                stats.inc_value(keys.INVALID)
             raise DropItem(f"{item.get('source')}: {exc}") from None
-        if record["published_raw"]:
-            self.stats.inc_value(keys.DATED)
+        if record["published_raw"] and stats is not None:
+            stats.inc_value(keys.DATED)
             if record["published_at"] is None:
-                self.stats.inc_value(keys.UNPARSED_DATES)
+                stats.inc_value(keys.UNPARSED_DATES)
         return record

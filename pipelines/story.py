@@ -5,7 +5,7 @@ from __future__ import annotations
 from monitor.contracts import stats as keys
 from monitor.contracts.items import PostRecord
 from monitor.store.records import sort_time
-from pipelines.base import SessionPipeline
+from pipelines.base import SessionPipeline, run_stats
 
 
 class StoryPipeline(SessionPipeline):
@@ -18,9 +18,12 @@ class StoryPipeline(SessionPipeline):
     def process_item(self, item: PostRecord) -> PostRecord:
         result = self.session.ingest(item)
         record = result.record
+        stats = run_stats(self.crawler, item)
+        if stats is None:
+            return record
         if item.get("duplicate_of"):
-            self.stats.inc_value(keys.COPIES)
-        self.stats.inc_value(keys.STORED[result.status])
+            stats.inc_value(keys.COPIES)
+        stats.inc_value(keys.STORED[result.status])
         if result.status == "new" and item.get("published_at"):
-            self.stats.max_value(keys.LAST_NEW_POST_AT, sort_time(item))
+            stats.max_value(keys.LAST_NEW_POST_AT, sort_time(item))
         return record

@@ -7,16 +7,14 @@ are sent raw: `monitor ingest` normalises and stores them on the machine that ho
 
 from __future__ import annotations
 
-from typing import cast
-
 import orjson
 import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from monitor.contracts.items import RawItem
+from monitor.contracts.stats import FAILED
 from monitor.stream import FIELD, STREAM, connect, describe, shown
-from spiders.base import SourceSpider
 
 SENT = "monitor/stream/sent"
 
@@ -42,7 +40,9 @@ class StreamPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self._client = connect(self.url)  # StreamError: the source fails with that line
+        self._client = connect(
+            self.url, patient=True
+        )  # StreamError: the source fails with that line
 
     def close_spider(self) -> None:
         if self._client is not None:
@@ -51,6 +51,7 @@ class StreamPipeline:
 
     def process_item(self, item: RawItem) -> RawItem:
         if self._broken:
+            self._fail(item)
             raise DropItem(self._broken)
         assert self._client is not None, "open_spider() was not called"
         try:
@@ -60,8 +61,15 @@ class StreamPipeline:
                 f"cannot send items to the Redis stream {self.stream} at {shown(self.url)}: "
                 f"{describe(exc)}"
             )
-            cast(SourceSpider, self.crawler.spider).error(self._broken, entry=True)
+            self._fail(item)
             raise DropItem(self._broken) from None
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(SENT)
         return item
+
+    def _fail(self, item: RawItem) -> None:
+        """The item's source's run fails, once, with the line that says why."""
+        reader_of = getattr(self.crawler.spider, "reader", None)
+        reader = reader_of(item.get("source")) if reader_of is not None else None
+        if reader is not None and self._broken and not reader.stats.get_value(FAILED):
+            reader.error(self._broken, entry=True)

@@ -13,10 +13,10 @@ from monitor.contracts import stats as keys
 from monitor.contracts.items import RawItem
 from monitor.normalize.dates import parse_date
 from monitor.normalize.urls import telegram_post_url
-from spiders.base import SourceSpider
+from spiders.base import SourceReader
 
 
-class ArticlePages(SourceSpider):
+class ArticlePages(SourceReader):
     """Mixed into spiders that follow links to article pages (`rss` with full_text, `html`)."""
 
     def first_date(self, candidates: list[str]) -> str | None:

@@ -1,17 +1,22 @@
-"""The base of every spider: one instance crawls one source of sources.toml.
+"""The base of every source reader: one instance reads one run of one source of sources.toml.
 
-To support a new kind of source, subclass `SourceSpider`, set `name` to the kind, and write
-`parse` (the entry page: a feed, a channel page, a listing) yielding `self.raw_item(...)`s
-and `self.request(...)`s. To adapt one site without a new kind, subclass the kind's spider and
-override `post_process(item, response)`, the one hook every item goes through.
+One Scrapy spider (`spiders.sources.SourcesSpider`) carries every source; it hands each
+response to the reader of the source that asked for it. To support a new kind of source,
+subclass `SourceReader`, set `kind`, write `parse` (the entry page: a feed, a channel page, a
+listing) yielding `self.raw_item(...)`s and `self.request(...)`s, and add the class to
+`spiders.sources.READERS`. To adapt one site without a new kind, subclass the kind's reader
+and override `post_process(item, response)`, the one hook every item goes through.
+
+A reader's callbacks are named, not passed: a request carries the source's name and the
+method's name in its meta, so that it can wait in a queue shared by several machines.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+import logging
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import scrapy
 from scrapy.http import Response
@@ -19,6 +24,7 @@ from twisted.python.failure import Failure
 
 from monitor.collect.failures import describe
 from monitor.collect.known import KnownPosts
+from monitor.collect.runs import RunStats, SourceRun
 from monitor.collect.sources import Source
 from monitor.contracts import meta as meta_keys
 from monitor.contracts import stats as keys
@@ -26,38 +32,46 @@ from monitor.contracts.items import RawItem
 from monitor.normalize.dates import to_iso
 from monitor.normalize.urls import is_http_url
 
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+    from spiders.sources import SourcesSpider
+
 MAX_ERROR_MESSAGES = 20
 
 
-class SourceSpider(scrapy.Spider):
-    """Crawls `self.source`; records each error as one line in the crawl stats.
+class SourceReader:
+    """Reads `self.source` for one run; records each error as one line in the run's stats.
 
     `state` is what earlier runs learned of the source (monitor.collect.health): the entry page's
     validators for a conditional GET, and whether its history was collected once already.
     """
 
-    def __init__(self, source: Source, state: Mapping[str, Any] | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.source = source
-        self.state = dict(state or {})
-        self._known: KnownPosts | None = None
+    kind = ""
+
+    def __init__(self, spider: SourcesSpider, run: SourceRun):
+        self.spider = spider
+        self.run = run
+        self.source: Source = run.source
+        self.state = run.state
+        self.stats: RunStats = run.stats
+        self.logger: logging.LoggerAdapter[logging.Logger] = spider.logger
+
+    @property
+    def settings(self) -> BaseSettings:
+        return self.spider.settings
 
     @property
     def known(self) -> KnownPosts:
-        """The posts the data dir already holds (none in `sources check`)."""
-        if self._known is None:
-            data_dir = self.settings.get("MONITOR_DATA_DIR")
-            self._known = KnownPosts(Path(data_dir) if data_dir else None)
-        return self._known
+        """The posts the store already holds (none in `sources check`)."""
+        return self.spider.known
 
-    def closed(self, reason: str) -> None:
-        if self._known is not None:
-            self._known.close()
-
-    async def start(self) -> AsyncIterator[Any]:
+    def entry_request(self) -> scrapy.Request | None:
         request = self.request(self.source.url, self.parse, entry=True)
-        if request is not None:
-            yield self.conditional(request)
+        return self.conditional(request) if request is not None else None
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        raise NotImplementedError
 
     def conditional(self, request: scrapy.Request) -> scrapy.Request:
         """Ask for the entry page only if it changed since the last complete run."""
@@ -80,8 +94,7 @@ class SourceSpider(scrapy.Spider):
 
     def unchanged(self, response: Response) -> bool:
         """True for a 304 answer (nothing new: a success); notes a 200's validators."""
-        stats = self.crawler.stats
-        assert stats is not None
+        stats = self.stats
         if response.status == 304:
             stats.set_value(keys.NOT_MODIFIED, True)
             return True
@@ -117,13 +130,21 @@ class SourceSpider(scrapy.Spider):
         if not is_http_url(url):
             self.count(keys.REFUSED_URLS)
             return None
-        meta = {"download_maxsize": self.source.max_size, meta_keys.ENTRY: entry, **meta}
+        meta = {
+            "download_maxsize": self.source.max_size,
+            meta_keys.ENTRY: entry,
+            meta_keys.SOURCE: self.source.name,
+            meta_keys.CALLBACK: callback.__name__,
+            **meta,
+        }
+        if self.run.run_id:
+            meta[meta_keys.RUN] = self.run.run_id
         if fallback is not None:
             meta[meta_keys.FALLBACK] = fallback
         return scrapy.Request(
             url,
-            callback=callback,
-            errback=self.on_error,
+            callback=self.spider.dispatch,
+            errback=self.spider.dispatch_error,
             cb_kwargs=cb_kwargs or {},
             meta=meta,
             dont_filter=entry,
@@ -163,25 +184,16 @@ class SourceSpider(scrapy.Spider):
 
     def error(self, message: str, *, entry: bool = False) -> None:
         """Record a one-line error; on the entry page it fails the whole source."""
-        stats = self.crawler.stats
-        assert stats is not None
         self.count(keys.ERRORS)
-        messages = stats.get_value(keys.ERROR_MESSAGES) or []
-        if len(messages) < MAX_ERROR_MESSAGES:
-            stats.set_value(keys.ERROR_MESSAGES, [*messages, message])
-        if entry and not stats.get_value(keys.FAILED):
-            stats.set_value(keys.FAILED, message)
+        self.stats.append(keys.ERROR_MESSAGES, message, limit=MAX_ERROR_MESSAGES)
+        if entry and not self.stats.get_value(keys.FAILED):
+            self.stats.set_value(keys.FAILED, message)
         self.logger.warning("%s: %s", self.source.name, message)
 
     def warn(self, message: str) -> None:
         """A problem that does not fail the source (an empty channel page, a bozo feed)."""
-        stats = self.crawler.stats
-        assert stats is not None
-        warnings = stats.get_value(keys.WARNINGS) or []
-        if len(warnings) < MAX_ERROR_MESSAGES:
-            stats.set_value(keys.WARNINGS, [*warnings, message])
+        self.stats.append(keys.WARNINGS, message, limit=MAX_ERROR_MESSAGES)
         self.logger.warning("%s: %s", self.source.name, message)
 
     def count(self, key: str, amount: int = 1) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key, amount)
+        self.stats.inc_value(key, amount)

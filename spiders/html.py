@@ -12,12 +12,12 @@ from monitor.contracts import stats as keys
 from spiders.articles import ArticlePages
 
 
-class HtmlSpider(ArticlePages):
+class HtmlReader(ArticlePages):
     """A listing page (`url`) whose `selectors.links` lead to articles, paged by
     `selectors.next_page` up to `max_pages`; each article's title, body, date and author come
     from the other selectors, with the page's metadata as fallback."""
 
-    name = "html"
+    kind = "html"
 
     def parse(self, response: Response, page_number: int = 1, **kwargs: Any) -> Iterator[Any]:
         self.count(keys.PAGES)

@@ -13,15 +13,15 @@ from monitor.contracts import stats as keys
 from monitor.contracts.items import ParsedPost, RawItem
 from monitor.normalize.dates import parse_date
 from spiders.articles import ArticlePages
-from spiders.base import SourceSpider
+from spiders.base import SourceReader
 
 
-class RssSpider(ArticlePages, SourceSpider):
+class RssReader(ArticlePages, SourceReader):
     """One feed. With `full_text = true` each entry's link is followed and the article page's
     title, body and dates replace the feed's excerpt (the entry is kept if the page fails).
     With `platform = "x"` the feed is a bridge's view of an X account."""
 
-    name = "rss"
+    kind = "rss"
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         self.count(keys.PAGES)

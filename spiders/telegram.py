@@ -10,14 +10,14 @@ from scrapy.http import Response
 
 from monitor.collect.parsers.telegram import parse_channel_page
 from monitor.contracts import stats as keys
-from spiders.base import SourceSpider
+from spiders.base import SourceReader
 
 
-class TelegramSpider(SourceSpider):
+class TelegramReader(SourceReader):
     """One channel's preview pages, newest first, paging back with `?before=<id>` up to
     `max_pages`. Any base URL with the t.me/s layout works (a mirror, a saved capture)."""
 
-    name = "telegram"
+    kind = "telegram"
 
     def parse(self, response: Response, page_number: int = 1, **kwargs: Any) -> Iterator[Any]:
         self.count(keys.PAGES)

@@ -530,8 +530,8 @@ def test_a_connection_reset_fails_the_source_as_reset_or_lost(network):
         f"monitor: resets: failed: connection reset or lost at {server.base_url}/reset"
     ]
     # The request and two retries; Twisted itself retries once more when the reset connection
-    # was a kept-alive one (from robots.txt).
-    assert 3 <= len(server.hits("/reset")) <= 4
+    # was a kept-alive one (the crawler's sources share a host's kept-alive connections).
+    assert 3 <= len(server.hits("/reset")) <= 6
     assert done.rows["good"]["status"] == "ok"
     assert len(done.posts_of("good")) == 2
 

@@ -26,9 +26,11 @@ from monitor.cli.main import (
     engine_option,
     fail,
     hold_lock,
+    parse_overrides,
+    settings_option,
     start_data_dir,
 )
-from monitor.collect.sources import format_duration
+from monitor.collect.sources import Source, format_duration
 from monitor.stream import STREAM, StreamError, shown
 
 # An entry pending this long is worth a warning in `status`: no consumer is storing it.
@@ -158,7 +160,9 @@ def consumer_name(data_dir: Path) -> str:
 
 
 @contextmanager
-def stop_on_signals() -> Iterator[Callable[[], bool]]:
+def stop_on_signals(
+    command: str = "ingest", doing: str = "stopping after this batch"
+) -> Iterator[Callable[[], bool]]:
     """SIGTERM or Ctrl-C: finish the batch in hand, then stop (exit 0). A second one ends the
     process at once; what is committed is safe and the rest is read again next time."""
     stopped: list[int] = []
@@ -166,7 +170,7 @@ def stop_on_signals() -> Iterator[Callable[[], bool]]:
     def stop(signum: int, frame: object) -> None:
         if not stopped:
             name = signal.Signals(signum).name
-            click.echo(f"monitor: ingest: stopping after this batch ({name})", err=True)
+            click.echo(f"monitor: {command}: {doing} ({name})", err=True)
         stopped.append(signum)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -242,3 +246,128 @@ def reachable(redis_url: str, command: str) -> None:
         connect(redis_url).close()
     except StreamError as exc:
         fail(f"{command}: {exc}", EXIT_FAILED)
+
+
+@cli.command(
+    "worker",
+    params=[
+        redis_param(required=True, help="The Redis server of the queue and the stream"),
+        stream_param(),
+    ],
+)
+@data_dir_option
+@click.option(
+    "--name",
+    metavar="NAME",
+    help="This worker's name (default: the host's): the same after a restart, so that it "
+    "gives back what it held before.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log on stderr.")
+@settings_option
+def worker(
+    redis_url: str,
+    stream: str,
+    data_dir: Path,
+    name: str | None,
+    verbose: bool,
+    overrides: tuple[str, ...],
+) -> None:
+    """Crawl what the shared queue holds (the leader, `monitor schedule --redis`, puts each
+    due source's entry page there), with any number of other workers, and send the raw items
+    to the stream for `monitor ingest`. Known posts are read from the store (--store: the
+    consumer's PostgreSQL), so that article pages stored before are not fetched again. Runs
+    until SIGTERM or Ctrl-C; what it holds then goes back to the queue."""
+    import time
+
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+    from twisted.internet import task
+
+    from monitor.cluster.keys import HEARTBEAT_SECONDS
+    from monitor.cluster.worker import WorkerSpider, default_name, worker_settings
+    from monitor.collect.crawl import crawl_settings
+
+    reachable(redis_url, "worker")
+    worker_name = name or default_name()
+    settings = crawl_settings(
+        None,
+        verbose=verbose,
+        overrides={
+            "MONITOR_DATA_DIR": str(data_dir),
+            **worker_settings(redis_url, worker_name, stream),
+            **parse_overrides(overrides),
+        },
+    )
+    if not verbose:
+        # The full log (with tracebacks) goes to a file; the terminal gets one line a problem.
+        log_dir = data_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_ENABLED", True, priority="cmdline")
+        settings.set("LOG_FILE", str(log_dir / f"worker-{worker_name}.log"), priority="cmdline")
+    install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(WorkerSpider)
+    began = time.monotonic()
+
+    def opened(spider: WorkerSpider) -> None:
+        given = spider.give_back()  # what this worker held when it last stopped short
+        if given:
+            click.echo(f"monitor: worker {worker_name}: {given} requests given back", err=True)
+        spider.heartbeat()
+        every = min(HEARTBEAT_SECONDS, spider.heartbeat_ttl / 3)
+        task.LoopingCall(spider.heartbeat).start(every, now=False)
+
+    from scrapy import signals
+
+    crawler.signals.connect(opened, signal=signals.spider_opened)
+    click.echo(f"monitor: worker {worker_name}: crawling from {shown(redis_url)}", err=True)
+    process.crawl(crawler)
+    process.start()
+    spider = crawler.spider
+    pages = spider.pages if isinstance(spider, WorkerSpider) else 0
+    sent = crawler.stats.get_value("monitor/stream/sent", 0) if crawler.stats else 0
+    seconds = time.monotonic() - began
+    click.echo(f"worker {worker_name}: {pages} pages, {sent} items in {seconds:.1f} s")
+
+
+def run_leader(
+    redis_url: str,
+    stream: str,
+    data_dir: Path,
+    sources_file: Path,
+    sources: list[Source],
+    run_timeout: float,
+) -> None:
+    """`monitor schedule --redis`: lead the workers until SIGTERM or Ctrl-C."""
+    import redis
+
+    from monitor.cluster.leader import Leader, NotLeader
+    from monitor.stream import connect, describe
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    try:
+        client = connect(redis_url, patient=True)
+    except StreamError as exc:
+        fail(f"schedule: {exc}", EXIT_FAILED)
+    leader = Leader(
+        client,
+        data_dir,
+        sources,
+        sources_file=sources_file,
+        stream=stream,
+        run_timeout=run_timeout,
+        announce=click.echo,
+        warn=say,
+    )
+    with stop_on_signals("schedule", "stopping after this round") as stopping:
+        try:
+            leader.run(stopping)
+        except NotLeader as exc:
+            fail(f"schedule: {exc}", EXIT_FAILED)
+        except redis.RedisError as exc:
+            fail(f"schedule: Redis at {shown(redis_url)}: {describe(exc)}", EXIT_FAILED)
+        finally:
+            client.close()
+    click.echo(f"{leader.launched} runs begun; the runs on go on with the workers", err=True)

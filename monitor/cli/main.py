@@ -274,6 +274,15 @@ def crawl(
     type=click.Path(file_okay=False, path_type=Path),
     help="Keep the site of `monitor report` in this directory up to date.",
 )
+@redis_options("Lead crawl workers (`monitor worker`) through Redis instead of crawling here")
+@click.option(
+    "--run-timeout",
+    type=click.FloatRange(min=1),
+    default=3600.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --redis: a run on for longer is ended as interrupted (its requests were lost).",
+)
 def schedule(
     sources_file: Path,
     data_dir: Path,
@@ -281,17 +290,27 @@ def schedule(
     overrides: tuple[str, ...],
     engine_file: Path | None,
     report_dir: Path | None,
+    redis_url: str | None,
+    stream: str,
+    run_timeout: float,
 ) -> None:
     """Crawl each enabled source whenever it is due, until stopped (SIGTERM or Ctrl-C).
     With --report DIR, the site of `monitor report` is refreshed after each crawl that
     stored something.
-    The sources file is read again on SIGHUP and whenever it is modified."""
+    The sources file is read again on SIGHUP and whenever it is modified.
+    With --redis URL it crawls nothing itself: it leads the workers (`monitor worker`), putting
+    each due source's entry page in their shared queue; `monitor ingest` stores and records."""
     from monitor.collect.crawl import crawl_settings
     from monitor.collect.schedule import Scheduler
 
     sources = pick_sources(read_sources(sources_file), (), sources_file)
     if not sources:
         fail(f"{sources_file}: no enabled sources")
+    if redis_url:
+        from monitor.cli.ingest import run_leader
+
+        run_leader(redis_url, stream, data_dir, sources_file, sources, run_timeout)
+        return
     config = engine_config(engine_file, sources_file)
     start_data_dir(data_dir, "schedule")
     settings = crawl_settings(data_dir, verbose=verbose, overrides=parse_overrides(overrides))

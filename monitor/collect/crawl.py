@@ -1,4 +1,4 @@
-"""Running sources through Scrapy: one crawler per source, all in one process."""
+"""Running sources through Scrapy: one crawler that carries every source, in one process."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import os
 import signal
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import scrapy
 from scrapy import signals
-from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.http import Response
+from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 from twisted.internet.defer import Deferred
@@ -21,21 +20,12 @@ from twisted.python.failure import Failure
 from monitor.collect import health
 from monitor.collect.failures import describe
 from monitor.collect.progress import CrawlProgress
+from monitor.collect.runs import RunStats, SourceRun
 from monitor.collect.sources import Source
-from monitor.contracts import meta as meta_keys
 from monitor.contracts import stats as keys
 from monitor.store.session import Session
 from monitor.story.config import EngineConfig
-from spiders.base import SourceSpider
-from spiders.html import HtmlSpider
-from spiders.rss import RssSpider
-from spiders.telegram import TelegramSpider
-
-SPIDERS: dict[str, type[SourceSpider]] = {
-    "rss": RssSpider,
-    "telegram": TelegramSpider,
-    "html": HtmlSpider,
-}
+from spiders.sources import SourcesSpider
 
 CHECK_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
@@ -129,8 +119,9 @@ def crawl_settings(
 
 
 class Crawls:
-    """One Scrapy process in which sources are crawled (once each for `crawl`, again and again
-    for `schedule`); every finished crawl of a source is recorded in the data dir as a run."""
+    """One Scrapy process with one crawler that carries every source (crawled once each for
+    `crawl`, again and again for `schedule`); every finished run of a source is recorded in
+    the data dir."""
 
     def __init__(
         self,
@@ -139,64 +130,114 @@ class Crawls:
         *,
         progress: bool = False,
         engine_config: EngineConfig | None = None,
+        keep_open: bool = False,
     ):
         # The reactor must be the configured one before anything imports it (the scheduler's
-        # timers do, before the first crawler would have installed it).
+        # timers do, before the crawler would have installed it).
         install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
         self.process = CrawlerProcess(settings)
         _twisted_log_to_logging_only()
         self.session = Session.acquire(data_dir, engine_config) if data_dir is not None else None
+        self.keep_open = keep_open
         self.reports: dict[str, SourceReport] = {}
-        self.running: dict[str, Crawler] = {}
-        # source name → what its run record needs, until the run is recorded
-        self._unrecorded: dict[str, tuple[Source, dict[str, Any], datetime]] = {}
+        # source name → its run in flight (None until the crawler has begun it)
+        self.running: dict[str, SourceRun | None] = {}
         self.finished_stats: dict[str, dict[str, Any]] = {}
+        self.spider: SourcesSpider | None = None
         self.progress = CrawlProgress(self._live_stats) if progress else None
         # the signal (SIGINT, SIGTERM) that stopped the crawls, if one did
         self.stopped_by: int | None = None
+        self._opened = False
+        self._waiting: dict[str, Deferred[SourceReport]] = {}
+        self._queued: list[tuple[Source, dict[str, Any]]] = []
 
     def state(self, source: Source) -> dict[str, Any]:
         return self.session.store.get_source_state(source.name) if self.session else {}
 
     def crawl(self, source: Source) -> Deferred[SourceReport]:
         """Start crawling a source; the deferred fires with its report when it is done."""
+        done: Deferred[SourceReport] = Deferred()
+        self._waiting[source.name] = done
+        self.running[source.name] = None
         state = self.state(source)
-        crawler = self.process.create_crawler(SPIDERS[source.kind])
-        crawler.signals.connect(_on_spider_error, signal=signals.spider_error)
-        self.running[source.name] = crawler
-        started = health.now()
-        self._unrecorded[source.name] = (source, state, started)
-        done = self.process.crawl(crawler, source=source, state=state)
-        # (addBoth returns the same deferred, typed with the report it now fires with)
-        return done.addBoth(
-            lambda outcome: self._finished(source, crawler, state, started, outcome)
-        )
+        if self.spider is not None and self._opened:
+            self.spider.launch(source, state)
+            self.running[source.name] = self.spider.runs.get(source.name)
+        else:
+            self._queued.append((source, state))
+        return done
 
-    def _finished(
-        self,
-        source: Source,
-        crawler: Crawler,
-        state: dict[str, Any],
-        started: datetime,
-        outcome: object,
-    ) -> SourceReport:
+    def _begin_crawler(self) -> None:
+        """The one crawler: its start sources are those queued before it ran."""
+        crawler = self.process.create_crawler(SourcesSpider)
+        crawler.signals.connect(self._spider_opened, signal=signals.spider_opened)
+        queued, self._queued = self._queued, []
+        started = self.process.crawl(
+            crawler,
+            sources=[source for source, _ in queued],
+            states={source.name: state for source, state in queued},
+            keep_open=self.keep_open,
+            on_finished=self._finished,
+        )
+        started.addErrback(self._crawler_failed)
+        self.spider = crawler.spider if isinstance(crawler.spider, SourcesSpider) else None
+
+    def _spider_opened(self, spider: scrapy.Spider) -> None:
+        assert isinstance(spider, SourcesSpider)
+        self.spider = spider
+        self._opened = True
+        for name in self.running:
+            self.running[name] = spider.runs.get(name)
+        queued, self._queued = self._queued, []
+        for source, state in queued:  # (launched while the crawler was opening)
+            spider.launch(source, state)
+            self.running[source.name] = spider.runs.get(source.name)
+
+    def _crawler_failed(self, failure: Failure) -> None:
+        """The crawler could not start (a bad setting, a pipeline that failed to open): every
+        source waiting for it fails with that line."""
+        message = f"could not crawl: {describe(failure)}"
+        for name in list(self._waiting):
+            run = self.spider.runs.get(name) if self.spider is not None else None
+            source = run.source if run is not None else self._source_queued(name)
+            if source is None:
+                continue
+            stats = run.stats if run is not None else RunStats()
+            if not stats.get_value(keys.FAILED):
+                stats.set_value(keys.FAILED, message)
+            self._finished(
+                run or SourceRun(source, self.state(source), health.now(), stats), failed=True
+            )
+
+    def _source_queued(self, name: str) -> Source | None:
+        for source, _ in self._queued:
+            if source.name == name:
+                return source
+        return None
+
+    def _finished(self, run: SourceRun, *, failed: bool = False) -> None:
+        source = run.source
         self.running.pop(source.name, None)
-        self._unrecorded.pop(source.name, None)
-        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        stats = run.stats.get_stats()
+        if failed and not stats.get("finish_reason"):
+            stats["finish_reason"] = "finished"
         self.finished_stats[source.name] = stats
-        if isinstance(outcome, Failure) and not stats.get(keys.FAILED):
-            # the crawler could not even start (a bad setting, a spider that failed to open)
-            stats[keys.FAILED] = f"could not crawl: {describe(outcome)}"
         report = SourceReport.from_stats(source, stats)
         self.reports[source.name] = report
         if self.session is not None:
-            run = health.run_record(source, stats, report.status, started, health.now())
+            run_line = health.run_record(source, stats, report.status, run.started, health.now())
             if report.status == "interrupted":
-                new_state = {**state, "last_run": run["ended_at"], "last_status": "interrupted"}
+                new_state = {
+                    **run.state,
+                    "last_run": run_line["ended_at"],
+                    "last_status": "interrupted",
+                }
             else:
-                new_state = health.next_state(state, run, source, stats)
-            self.session.record_run(run, new_state)
-        return report
+                new_state = health.next_state(run.state, run_line, source, stats)
+            self.session.record_run(run_line, new_state)
+        done = self._waiting.pop(source.name, None)
+        if done is not None:
+            done.callback(report)
 
     def start(self, *, stop_after_crawl: bool = True, install_signal_handlers: bool = True) -> None:
         """Run the reactor: until every crawl is done, or (schedule) until it is stopped.
@@ -204,6 +245,7 @@ class Crawls:
         their items, then stops."""
         from twisted.internet import reactor, task
 
+        self._begin_crawler()
         if self.session is not None:
             reactor.callWhenRunning(task.LoopingCall(self.session.tick).start, 1.0, False)
         if self.progress is not None:
@@ -246,16 +288,14 @@ class Crawls:
     def record_unfinished(self) -> None:
         """Record the runs that a forced stop left unfinished, as interrupted: what they
         stored is kept, and `status` shows the run."""
-        for name, (source, state, started) in list(self._unrecorded.items()):
-            crawler = self.running.get(name)
-            if crawler is None:
-                continue
-            if crawler.stats is not None and not crawler.stats.get_value("finish_reason"):
-                crawler.stats.set_value("finish_reason", "shutdown")
-            self._finished(source, crawler, state, started, None)
+        if self.spider is None:
+            return
+        for run in list(self.spider.runs.values()):
+            self.spider.end(run, "shutdown")
 
     def _live_stats(self) -> dict[str, dict[str, Any]]:
-        live = {name: c.stats.get_stats() for name, c in self.running.items() if c.stats}
+        runs = self.spider.runs.values() if self.spider is not None else ()
+        live = {run.source.name: run.stats.get_stats() for run in runs}
         return {**self.finished_stats, **live}
 
     def close(self) -> None:
@@ -326,11 +366,3 @@ def run_sources(
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
     reports = [crawls.reports[s.name] for s in sources if s.name in crawls.reports]
     return Crawled(reports, crawls.stopped_by)
-
-
-def _on_spider_error(failure: Failure, response: Response, spider: SourceSpider) -> None:
-    """A bug or a page our parsers could not handle: one line, and the source goes on."""
-    spider.error(
-        f"could not parse the page ({describe(failure)}) at {response.url}",
-        entry=bool(response.meta.get(meta_keys.ENTRY)),
-    )

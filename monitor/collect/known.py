@@ -6,11 +6,15 @@ write), so a spider never touches the store the pipelines own.
 
 from __future__ import annotations
 
-import sqlite3
+import time
 from pathlib import Path
 
 from monitor.normalize.urls import canonical_url, post_id
-from monitor.store import StoreView, open_reader
+from monitor.store import StoreView, open_reader, read_errors
+
+# A reader of PostgreSQL sees one snapshot until it ends it: ended this often, so that posts
+# stored since (by the consumer, on another machine) count as known.
+SNAPSHOT_SECONDS = 5.0
 
 
 class KnownPosts:
@@ -18,16 +22,22 @@ class KnownPosts:
 
     def __init__(self, data_dir: Path | None):
         self.store: StoreView | None = open_reader(data_dir) if data_dir else None
+        self._errors = read_errors()
+        self._snapshot_at = time.monotonic()
 
     def __contains__(self, url: object) -> bool:
         if self.store is None or not isinstance(url, str):
             return False
         try:
+            if time.monotonic() - self._snapshot_at >= SNAPSHOT_SECONDS:
+                self.store.commit()
+                self._snapshot_at = time.monotonic()
             return self.store.has(post_id(canonical_url(url)))
         except ValueError:
             return False
-        except sqlite3.Error:
-            # (a store busy past its timeout: the page is fetched again, nothing is lost)
+        except self._errors:
+            # (a store busy past its timeout, or out of reach: the page is fetched again,
+            # nothing is lost)
             return False
 
     def close(self) -> None:

@@ -87,7 +87,7 @@ class Scheduler:
         # what else to do once a crawl is recorded (`schedule --report` refreshes the site)
         self.after_crawl = after_crawl
         # Creating the Scrapy process installs the asyncio reactor; only then may it be imported.
-        self.crawls = Crawls(settings, data_dir, engine_config=engine_config)
+        self.crawls = Crawls(settings, data_dir, engine_config=engine_config, keep_open=True)
         from twisted.internet import reactor
 
         self.reactor: Any = reactor

@@ -20,6 +20,7 @@ __all__ = [
     "open_reader",
     "open_snapshot",
     "open_store",
+    "read_errors",
     "store_url",
 ]
 
@@ -89,6 +90,18 @@ def open_snapshot(data_dir: Path) -> Store:
 
         return PostgresStore(url, read_only=True)
     return open_store(data_dir)
+
+
+def read_errors() -> tuple[type[Exception], ...]:
+    """The errors of a store's reads (SQLite's, and PostgreSQL's when psycopg is installed)."""
+    import sqlite3
+
+    errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+    try:
+        import psycopg
+    except ImportError:
+        return errors
+    return (*errors, psycopg.Error)
 
 
 def open_reader(data_dir: Path) -> StoreView | None:

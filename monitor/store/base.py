@@ -32,6 +32,11 @@ class StoreView(Protocol):
 
     def latest_sort_time(self) -> str | None: ...
 
+    def source_states(self) -> dict[str, dict[str, Any]]: ...
+
+    def commit(self) -> None:
+        """A writer's commit; for a reader of PostgreSQL, the end of its snapshot."""
+
     def close(self) -> None: ...
 
 

@@ -13,7 +13,7 @@ Only this package and `pipelines/stream.py` import redis, and only when a Redis 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ REFUSED_SUFFIX = ":refused"
 # Longer than any blocking read (`monitor ingest` blocks a second at most): a server that
 # stops answering is noticed instead of hanging the consumer forever.
 SOCKET_TIMEOUT = 30.0
+# how many times a patient client tries a call (about a minute with its backoff)
+PATIENT_TRIES = 12
 
 
 class StreamError(Exception):
@@ -49,13 +51,30 @@ def shown(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc, query=""))
 
 
-def connect(url: str) -> redis.Redis:
-    """A client of the server at `url`, checked with a PING; StreamError if it cannot be."""
+def patience() -> dict[str, Any]:
+    """Client options that wait for a Redis that went away (a restart) instead of failing the
+    call at once: tries for about a minute, at growing intervals (crawl workers, the leader)."""
+    import redis
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    return {
+        "retry": Retry(ExponentialBackoff(cap=8.0, base=0.25), PATIENT_TRIES),
+        "retry_on_error": [redis.ConnectionError, redis.TimeoutError],
+    }
+
+
+def connect(url: str, *, patient: bool = False) -> redis.Redis:
+    """A client of the server at `url`, checked with a PING; StreamError if it cannot be.
+    A `patient` client waits for a Redis that goes away later (see `patience`)."""
     import redis
 
     try:
         client = redis.Redis.from_url(
-            url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=5.0
+            url,
+            socket_timeout=SOCKET_TIMEOUT,
+            socket_connect_timeout=5.0,
+            **(patience() if patient else {}),
         )
     except ValueError as exc:
         raise StreamError(f"{shown(url)} is not a Redis URL ({exc})") from None

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 import redis
 
+from monitor.cluster.record import RunCounts, record_run, release
+from monitor.cluster.runs import RUN_FIELD, RunEnd, run_end
 from monitor.collect.replay import StoredCounts, as_raw_item, no_cycle_collection
 from monitor.contracts.items import PostRecord
 from monitor.normalize.places import Gazetteer
@@ -31,6 +33,11 @@ LONGEST_RETRY = 30.0
 class IngestReport(StoredCounts):
     entries: int = 0
     refused: int = 0
+    runs: int = 0
+    # what storing counted for each source's run in flight (several machines)
+    counts: RunCounts = field(default_factory=RunCounts)
+    # the runs recorded by the batch in hand, to release once it is committed
+    ended: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Refused(Exception):
@@ -64,6 +71,8 @@ def ingest_stream(
                 entries = reader.read(wait or None)  # (--once: no wait at all)
                 if entries:
                     refused = store_batch(entries, session, report)
+                    release(reader.client, report.ended)
+                    report.ended.clear()
                     reader.acknowledge(entries, refused)
                     for entry_id, reason in refused.items():
                         say(f"{reader.stream} entry {entry_id}: {reason}")
@@ -89,7 +98,8 @@ def ingest_stream(
 
 
 def store_batch(entries: list[Entry], session: Session, report: IngestReport) -> dict[str, str]:
-    """Store a batch and commit it; returns the refused entries (id → reason)."""
+    """Store a batch and commit it; returns the refused entries (id → reason). A run's end
+    is recorded after the items before it (its own items among them) are stored."""
     engine = session.engine
     refused: dict[str, str] = {}
     records: list[tuple[str, PostRecord]] = []
@@ -103,12 +113,30 @@ def store_batch(entries: list[Entry], session: Session, report: IngestReport) ->
                     f"delivered {entry.deliveries} times and never stored (did the consumer "
                     "die on it each time?)"
                 )
+            if RUN_FIELD in entry.fields:
+                end = ended_run(entry.fields[RUN_FIELD])
+                store_records(records, session, report)
+                records = []
+                if record_run(session, end, report.counts.take(end.source.name)):
+                    report.runs += 1
+                report.ended.append((end.source.name, end.run_id))
+                continue
             record = post_record(entry.fields, engine.gazetteer, engine.config.text.opening_chars)
         except Refused as exc:
             refused[entry.id] = str(exc)
             report.refused += 1
             continue
         records.append((entry.id, record))
+    store_records(records, session, report)
+    session.commit()
+    session.write_logs()
+    return refused
+
+
+def store_records(
+    records: list[tuple[str, PostRecord]], session: Session, report: IngestReport
+) -> None:
+    engine = session.engine
     with no_cycle_collection():
         if records:
             engine.prepare([record for _, record in records])
@@ -120,9 +148,14 @@ def store_batch(entries: list[Entry], session: Session, report: IngestReport) ->
                     f"entry {entry_id}: could not store it ({type(exc).__name__}: {exc})"
                 ) from exc
             report.count(result)
-    session.commit()
-    session.write_logs()
-    return refused
+            report.counts.count(record, result)
+
+
+def ended_run(payload: bytes) -> RunEnd:
+    try:
+        return run_end(payload)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Refused(f"not a run's end ({type(exc).__name__}: {exc})") from None
 
 
 def post_record(fields: dict[bytes, bytes], gazetteer: Gazetteer, opening_chars: int) -> PostRecord:
