@@ -16,8 +16,10 @@ used. No politeness delays (the server is ours). Each crawl runs in a fresh proc
 The bare spider is one crawler over all feeds: `parse_feed` on each feed, a request for each
 entry's link, `extract_article` on each page, one dict item a page, no item pipelines. What
 `monitor crawl` costs above it is the project's own work: spiders' bookkeeping, normalising,
-the story engine, the store and the change logs. Read the ratio: the machines are shared and
-their speed drifts.
+the story engine, the store and the change logs. `monitor crawl --redis` (when redis-server is
+installed) is what a crawl worker does: the raw items go to a Redis stream, and the engine and
+the store run in `monitor ingest`. Read the ratios: the machines are shared and their speed
+drifts.
 """
 
 from __future__ import annotations
@@ -442,6 +444,52 @@ def bare(sources_file: Path) -> None:
     print(json.dumps({"feeds": spider.feeds, "articles": spider.articles}))
 
 
+@contextlib.contextmanager
+def redis_server(work: Path) -> Iterator[str | None]:
+    """A throwaway redis-server on 127.0.0.1 (None without the binary)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        yield None
+        return
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(work),
+         "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        import redis
+
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def stream_crawl(sources: Path, data: Path, redis_url: str, posts: int) -> float:
+    """`monitor crawl --redis`: what a crawl worker does; the items go to a stream, and the
+    story engine and the store run in `monitor ingest`, on another core or machine."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.delete("monitor:items")
+    seconds, _ = run(
+        [sys.executable, "-m", "monitor", "crawl", "--sources", str(sources),
+         "--data-dir", str(data), "--redis", redis_url, *FAST]
+    )  # fmt: skip
+    sent = client.xlen("monitor:items")
+    if sent != posts:
+        raise SystemExit(f"monitor crawl --redis sent {sent:,} items of {posts:,}")
+    return seconds
+
+
 def main(feeds: int, items: int, repeat: int) -> None:
     posts = feeds * items
     pages = feeds + posts
@@ -452,21 +500,39 @@ def main(feeds: int, items: int, repeat: int) -> None:
         template = make_site(work / "site", feeds, items, base)
         sources = work / "sources.toml"
         sources.write_bytes(with_base(template.encode(), base))
-        with serve(work / "site", work, port, f"{base}/s0/feed.xml") as server:
+        with (
+            serve(work / "site", work, port, f"{base}/s0/feed.xml") as server,
+            redis_server(work) as redis_url,
+        ):
             print(f"{feeds} feeds of {items} items: {pages:,} pages, served by {server}")
             ours: list[float] = []
+            streamed: list[float] = []
             theirs: list[float] = []
             for attempt in range(repeat):
                 ours.append(monitor_crawl(sources, work / f"data-{attempt}", posts))
+                if redis_url:
+                    data = work / f"stream-{attempt}"
+                    streamed.append(stream_crawl(sources, data, redis_url, posts))
                 theirs.append(bare_crawl(sources, feeds, posts))
                 if repeat > 1:
                     print(f"  run {attempt + 1}: monitor {ours[-1]:.1f} s, bare {theirs[-1]:.1f} s")
-    monitor_time = statistics.median(ours)
     bare_time = statistics.median(theirs)
     label = "median of " + str(repeat) if repeat > 1 else "one run"
-    print(f"  monitor crawl  {monitor_time:6.1f} s  {pages / monitor_time:6.0f} pages/s  ({label})")
-    print(f"  bare Scrapy    {bare_time:6.1f} s  {pages / bare_time:6.0f} pages/s")
-    print(f"  monitor crawl runs at {bare_time / monitor_time:.2f}× bare Scrapy's pages/s")
+    print(
+        f"  bare Scrapy            {bare_time:6.1f} s  {pages / bare_time:6.0f} pages/s  ({label})"
+    )
+    monitor_time = statistics.median(ours)
+    print(f"  monitor crawl          {monitor_time:6.1f} s  {pages / monitor_time:6.0f} pages/s")
+    if streamed:
+        stream_time = statistics.median(streamed)
+        print(f"  monitor crawl --redis  {stream_time:6.1f} s  {pages / stream_time:6.0f} pages/s")
+    print(f"  monitor crawl (storing here) runs at {bare_time / monitor_time:.2f}× bare Scrapy")
+    if streamed:
+        print(
+            f"  monitor crawl --redis (a worker) runs at {bare_time / stream_time:.2f}× bare Scrapy"
+        )
+    else:
+        print("  (no redis-server: the worker's figure needs apt-get install redis-server)")
 
 
 if __name__ == "__main__":

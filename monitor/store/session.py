@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from monitor.contracts.items import PostRecord
 from monitor.store import SaveResult, Store, open_store
 from monitor.store.changelog import LOG_NAME, RUNS_LOG_NAME, THREADS_LOG_NAME, ChangeLog
 from monitor.story.config import EngineConfig
-from monitor.story.engine import Engine
+
+if TYPE_CHECKING:
+    from monitor.story.engine import Engine
 
 
 def export_dir(data_dir: Path) -> Path:
@@ -84,6 +86,9 @@ class Session:
     def engine(self) -> Engine:
         """The story engine, warmed up from the store's recent posts on first use."""
         if self._engine is None:
+            # (imported here: a crawl worker, which only records runs, never loads the engine)
+            from monitor.story.engine import Engine
+
             self._engine = Engine(
                 self.store, self.engine_config, places_file=places_file(self.data_dir)
             )
