@@ -201,6 +201,12 @@ def test_the_demo_crawled_by_two_workers_is_the_crawl_of_one_machine(cluster_of,
         cluster.leader(sources)
         enabled = 6  # (the demo's sources file has three more, disabled)
         wait_for(lambda: len(cluster.runs()) >= enabled, 90, "a run of every source")
+        status = subprocess.run(
+            [*monitor_command(), "status", "--redis", cluster.redis.url,
+             "--data-dir", str(cluster.data)],
+            env=cluster.env(), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert "2 workers alive (w1, w2)" in status.stdout, status.stdout + status.stderr
         cluster.stop()
         runs = cluster.runs()
         assert len(runs) == enabled, runs

@@ -196,6 +196,7 @@ def print_backlog(redis_url: str, stream: str) -> bool:
     """One line on the stream, warnings on stderr; False when Redis cannot be read."""
     import redis
 
+    from monitor.cluster.backlog import read_crawling
     from monitor.stream import connect, describe
     from monitor.stream.backlog import read_backlog
 
@@ -203,6 +204,7 @@ def print_backlog(redis_url: str, stream: str) -> bool:
         client = connect(redis_url)
         try:
             backlog = read_backlog(client, stream)
+            crawling = read_crawling(client)
         finally:
             client.close()
     except StreamError as exc:
@@ -218,6 +220,12 @@ def print_backlog(redis_url: str, stream: str) -> bool:
         f"stream {stream} at {shown(redis_url)}: {backlog.length} entries not stored yet"
         f"{oldest}; {backlog.waiting} waiting, {backlog.pending} pending{pending}; "
         f"{_count(backlog.consumers, 'consumer')}; {backlog.refused} refused"
+    )
+    click.echo(
+        f"crawling: {_count(crawling.queued, 'request')} queued, "
+        f"{_count(crawling.runs, 'run')} on, {_count(len(crawling.workers), 'worker')} alive"
+        + (f" ({', '.join(crawling.workers)})" if crawling.workers else "")
+        + (f"; {crawling.held} requests held by workers" if crawling.held else "")
     )
     if backlog.length and not backlog.has_group:
         click.echo(f"monitor: warning: {stream}: no consumer yet (run `monitor ingest`)", err=True)

@@ -16,7 +16,7 @@ LINK_TYPES: tuple[str, ...] = get_args(LinkType)
 
 class ParsedPost(TypedDict, total=False):
     """What a page parser finds of a post: a raw item but for its source, which the spider
-    adds (`SourceSpider.raw_item`)."""
+    adds (`SourceReader.raw_item`)."""
 
     platform: Required[str]
     url: Required[str]

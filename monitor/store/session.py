@@ -1,7 +1,7 @@
 """The store and change log of a data dir, shared by every pipeline of a process.
 
-A crawl runs one Scrapy crawler per source in one process; they all write to one SQLite file
-and one log, so the pipelines take this shared session instead of opening their own.
+A crawl's pipelines and the crawl itself (which records each source's run) all write to one
+store and one log, so they take this shared session instead of opening their own.
 """
 
 from __future__ import annotations
