@@ -25,8 +25,7 @@ def read_crawling(client: redis.Redis) -> Crawling:
         queued=int(client.zcard(keys.REQUESTS)), runs=int(client.hlen(keys.RUNNING))
     )
     for key in client.scan_iter(match=keys.HEARTBEAT + "*", count=100):
-        name = key.decode() if isinstance(key, bytes) else key
-        crawling.workers.append(name.removeprefix(keys.HEARTBEAT))
+        crawling.workers.append(keys.text(key).removeprefix(keys.HEARTBEAT))
     crawling.workers.sort()
     for key in client.scan_iter(match=keys.HELD + "*", count=100):
         crawling.held += int(client.hlen(key))

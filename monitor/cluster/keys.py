@@ -32,3 +32,8 @@ def held_key(worker: str) -> str:
 
 def heartbeat_key(worker: str) -> str:
     return HEARTBEAT + worker
+
+
+def text(value: bytes | str) -> str:
+    """A name or value as redis-py hands it back (bytes unless decoding was asked for)."""
+    return value.decode() if isinstance(value, bytes) else value

@@ -83,7 +83,7 @@ class Leader:
         """Become the leader, or NotLeader."""
         if not self.client.set(LEADER_KEY, self.name, nx=True, ex=LEADER_TTL_SECONDS):
             other = self.client.get(LEADER_KEY)
-            held_by = _text(other) if other else "another process"
+            held_by = keys.text(other) if other else "another process"
             raise NotLeader(f"another leader runs ({held_by}; the key {LEADER_KEY})")
 
     def run(self, stopping: Callable[[], bool]) -> None:
@@ -118,9 +118,8 @@ class Leader:
         states = self.states()
         if states is None:
             return
-        running = {
-            _text(name): _text(run_id) for name, run_id in self.client.hgetall(keys.RUNNING).items()
-        }
+        marked = self.client.hgetall(keys.RUNNING)
+        running = {keys.text(name): keys.text(run_id) for name, run_id in marked.items()}
         now = health.now()
         self.end_overdue(running, now)
         begun = []
@@ -187,7 +186,7 @@ class Leader:
                 pipe.hget(keys.run_key(run_id), "started")
             starts = pipe.execute()
         for (name, run_id), started in zip(running.items(), starts, strict=True):
-            begun = _when(_text(started)) if started else None
+            begun = _when(keys.text(started)) if started else None
             if begun is None or (now - begun).total_seconds() < self.run_timeout:
                 continue
             ended = self.abandon(
@@ -204,7 +203,7 @@ class Leader:
         from monitor.cluster.worker import GIVE_BACK
 
         for key in self.client.scan_iter(match=keys.HELD + "*", count=100):
-            worker = _text(key).removeprefix(keys.HELD)
+            worker = keys.text(key).removeprefix(keys.HELD)
             if self.client.exists(keys.heartbeat_key(worker)):
                 continue
             given = self.client.register_script(GIVE_BACK)(keys=[key, keys.REQUESTS])
@@ -258,7 +257,3 @@ def _when(value: str | None) -> datetime | None:
 
 def _clock() -> str:
     return health.now().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

@@ -160,7 +160,7 @@ class WorkerSpider(SourcesSpider):
         run = SourceRun(
             source_from(source),
             orjson.loads(state or b"{}"),
-            datetime.fromisoformat(_text(started)) if started else datetime.now(UTC),
+            datetime.fromisoformat(keys.text(started)) if started else datetime.now(UTC),
             RedisRunStats(client, keys.run_key(run_id)),
         )
         run.run_id = run_id
@@ -235,7 +235,3 @@ class WorkerSpider(SourcesSpider):
             self.client.delete(keys.heartbeat_key(self.worker))
             self.client.close()
             self.client = None
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
