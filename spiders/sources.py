@@ -10,6 +10,7 @@ bare Scrapy spider). A run ends when none of its requests or items is left in fl
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
@@ -65,6 +66,8 @@ class SourcesSpider(scrapy.Spider):
         self.on_finished = on_finished
         self.runs: dict[str, SourceRun] = {}
         self.readers: dict[str, SourceReader] = {}
+        # pages being read, by id() of their request
+        self._pages: dict[int, Page] = {}
         self._known: KnownPosts | None = None
 
     @classmethod
@@ -133,10 +136,13 @@ class SourcesSpider(scrapy.Spider):
     def dispatch(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         reader = self.reader_for(response.meta)
         if reader is None:
+            self.done_with(response.meta)
             return  # (its run ended: interrupted, or abandoned)
         method = getattr(reader, response.meta[meta_keys.CALLBACK])
+        page = Page(reader.run, response.meta)
+        self._pages[id(response.request)] = page
         try:
-            yield from self._counted(reader, method(response, **kwargs))
+            yield from self._counted(page, method(response, **kwargs))
         except Exception as exc:
             # A bug or a page our parsers could not handle: one line, and the source goes on.
             self.logger.exception("%s: could not parse %s", reader.source.name, response.url)
@@ -145,27 +151,41 @@ class SourcesSpider(scrapy.Spider):
                 entry=bool(response.meta.get(meta_keys.ENTRY)),
             )
         # (not in a `finally`: a page whose reading a stop cut short is not done with)
-        self.done_with(response.meta)
-        self.settled(reader.run)
+        page.read = True
+        self._maybe_done(id(response.request))
 
     def dispatch_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         reader = self.reader_for(request.meta)
         if reader is None:
+            self.done_with(request.meta)
             return
-        yield from self._counted(reader, reader.on_error(failure))
-        self.done_with(request.meta)
-        self.settled(reader.run)
+        page = Page(reader.run, request.meta)
+        self._pages[id(request)] = page
+        yield from self._counted(page, reader.on_error(failure))
+        page.read = True
+        self._maybe_done(id(request))
 
     def done_with(self, meta: Mapping[str, Any]) -> None:
         """A request's page is read and its items are through the pipelines."""
 
-    def _counted(self, reader: SourceReader, outputs: Iterable[Any] | None) -> Iterator[Any]:
-        # Counted before Scrapy sees them: a request may be crawled (and settled) before
-        # the callback that yielded it is over.
+    def _counted(self, page: Page, outputs: Iterable[Any] | None) -> Iterator[Any]:
         for output in outputs or ():
-            self.added(reader.run)
+            if isinstance(output, scrapy.Request):
+                # Counted before Scrapy sees it: it may be crawled (and settled) before the
+                # callback that yielded it is over, on this machine or another.
+                self.added(page.run)
+            else:
+                page.items += 1  # (Scrapy may still hold it after the callback is over)
             yield output
+
+    def _maybe_done(self, key: int) -> None:
+        page = self._pages.get(key)
+        if page is None or not page.read or page.items > 0:
+            return
+        del self._pages[key]
+        self.done_with(page.meta)
+        self.settled(page.run)
 
     # Accounting: a run is over when nothing of it is in flight.
 
@@ -203,9 +223,11 @@ class SourcesSpider(scrapy.Spider):
     def _item_done(self, item: Mapping[str, Any], response: Response | Failure, **kw: Any) -> None:
         # (by the page the item came from: the store may hand back a post another source
         # stored first)
-        reader = self.reader_for(_meta_of(response))
-        if reader is not None:
-            self.settled(reader.run)
+        key = id(_request_of(response))
+        page = self._pages.get(key)
+        if page is not None:
+            page.items -= 1
+            self._maybe_done(key)
 
     def _item_failed(
         self, item: Mapping[str, Any], response: Response | Failure, failure: Failure, **kw: Any
@@ -228,10 +250,24 @@ class SourcesSpider(scrapy.Spider):
             self._known = None
 
 
-def _meta_of(response: Response | Failure) -> Mapping[str, Any]:
-    """The meta of the request that gave this response (or this failure, for an errback's
-    items)."""
+def _request_of(response: Response | Failure) -> scrapy.Request | None:
+    """The request that gave this response (or this failure, for an errback's items)."""
     if isinstance(response, Response):
-        return response.meta
-    request = getattr(response, "request", None)
+        return response.request
+    return getattr(response, "request", None)
+
+
+def _meta_of(response: Response | Failure) -> Mapping[str, Any]:
+    request = _request_of(response)
     return request.meta if request is not None else {}
+
+
+@dataclass
+class Page:
+    """A page being read: done with once its callback is over and its items are through
+    the pipelines (then its request leaves the run's count, and a worker's held hash)."""
+
+    run: SourceRun
+    meta: Mapping[str, Any]
+    items: int = 0
+    read: bool = False

@@ -122,6 +122,13 @@ class Cluster:
 
         return redis.Redis.from_url(self.redis.url)
 
+    def alive(self) -> set[str]:
+        client = self.client()
+        try:
+            return {key.decode().rpartition(":")[2] for key in client.keys("monitor:worker:*")}
+        finally:
+            client.close()
+
     def runs(self) -> list[dict]:
         path = self.data / "export" / "runs.jsonl"
         return read_jsonl(path) if path.exists() else []
@@ -198,6 +205,7 @@ def test_the_demo_crawled_by_two_workers_is_the_crawl_of_one_machine(cluster_of,
         cluster.ingest()
         cluster.worker("w1")
         cluster.worker("w2")
+        wait_for(lambda: cluster.alive() == {"w1", "w2"}, 60, "both workers' heartbeats")
         cluster.leader(sources)
         enabled = 6  # (the demo's sources file has three more, disabled)
         wait_for(lambda: len(cluster.runs()) >= enabled, 90, "a run of every source")

@@ -27,7 +27,7 @@ import redis
 from scrapy_redis import picklecompat
 
 from monitor.cluster import keys
-from monitor.cluster.runs import ABANDON, new_run
+from monitor.cluster.runs import ABANDON, new_run, ops_key
 from monitor.collect import health
 from monitor.collect.runs import SourceRun
 from monitor.collect.schedule import compare
@@ -190,7 +190,8 @@ class Leader:
             if begun is None or (now - begun).total_seconds() < self.run_timeout:
                 continue
             ended = self.abandon(
-                keys=[keys.run_key(run_id), self.stream], args=[to_iso(now), "abandoned"]
+                keys=[keys.run_key(run_id), self.stream, ops_key(run_id)],
+                args=[to_iso(now), "abandoned"],
             )
             if ended:
                 self.warn(

@@ -34,14 +34,20 @@ local fields = redis.call('HGETALL', KEYS[1])
 table.insert(fields, 'ended'); table.insert(fields, now)
 table.insert(fields, 'finish_reason'); table.insert(fields, reason)
 redis.call('XADD', KEYS[2], '*', 'run', cjson.encode(fields))
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[3])
 """
 
-# KEYS: run hash, stream; ARGV: change, now, reason. Returns what is left in flight, or
-# nil when the run is over already (ended by another worker, or abandoned).
+# KEYS: run hash, stream, the run's applied changes; ARGV: change, now, reason, the change's
+# id. Returns what is left in flight, or nil when the run is over already (ended by another
+# worker, or abandoned). A change is applied once, whatever a client that lost the reply
+# (a Redis restart) sends again.
 ADJUST = (
     """
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+if redis.call('SADD', KEYS[3], ARGV[4]) == 0 then
+  return tonumber(redis.call('HGET', KEYS[1], 'in_flight'))
+end
+redis.call('EXPIRE', KEYS[3], 86400)
 local left = redis.call('HINCRBY', KEYS[1], 'in_flight', ARGV[1])
 redis.call('HSET', KEYS[1], 'updated', ARGV[2])
 if left <= 0 then
@@ -54,7 +60,8 @@ return left
 """
 )
 
-# KEYS: run hash, stream; ARGV: now, reason. Ends a run that is still on: 1, else 0.
+# KEYS: run hash, stream, the run's applied changes; ARGV: now, reason. Ends a run that is
+# still on: 1, else 0.
 ABANDON = (
     """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -83,6 +90,11 @@ return 0
 """
 
 STAT_PREFIX = "s:"
+
+
+def ops_key(run_id: str) -> str:
+    """The set of the changes applied to a run's count (see ADJUST)."""
+    return run_key(run_id) + ":ops"
 
 
 def source_json(source: Source) -> bytes:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -27,7 +28,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
 from monitor.cluster import keys
-from monitor.cluster.runs import ADJUST, RedisRunStats, source_from
+from monitor.cluster.runs import ADJUST, RedisRunStats, ops_key, source_from
 from monitor.collect.runs import RunStats, SourceRun
 from monitor.contracts import meta as meta_keys
 from monitor.normalize.dates import to_iso
@@ -45,6 +46,20 @@ if #first == 0 then return false end
 redis.call('ZREM', KEYS[1], first[1])
 redis.call('HSET', KEYS[2], redis.sha1hex(first[1]), first[1])
 return first[1]
+"""
+
+# KEYS: held hash, queue; ARGV: ids. Put these held requests back in the queue.
+GIVE_BACK_SOME = """
+local given = 0
+for _, id in ipairs(ARGV) do
+  local data = redis.call('HGET', KEYS[1], id)
+  if data then
+    redis.call('ZADD', KEYS[2], 0, data)
+    redis.call('HDEL', KEYS[1], id)
+    given = given + 1
+  end
+end
+return given
 """
 
 # KEYS: held hash, queue. Put every held request back in the queue.
@@ -92,6 +107,8 @@ class HeldQueue(PriorityQueue):  # type: ignore[misc]  # (scrapy-redis has no ty
         super().__init__(server, spider, key, serializer)
         self.held = keys.held_key(spider.settings.get("MONITOR_WORKER_NAME"))
         self.take = server.register_script(TAKE)
+        # what this worker is reading now, of what it holds (shared with the spider)
+        self.holding: set[str] = getattr(spider, "holding", set())
 
     def push(self, request: scrapy.Request) -> None:
         data = self._encode_request(request)
@@ -101,13 +118,16 @@ class HeldQueue(PriorityQueue):  # type: ignore[misc]  # (scrapy-redis has no ty
             if taken:  # a retry or a redirect of a held request: the queue holds it now
                 pipe.hdel(self.held, taken)
             pipe.execute()
+        if taken:
+            self.holding.discard(taken)
 
     def pop(self, timeout: int = 0) -> scrapy.Request | None:
         data = self.take(keys=[self.key, self.held])
         if data is None:
             return None
         request: scrapy.Request = self._decode_request(data)
-        request.meta[meta_keys.HELD] = held_id(data)
+        request.meta[meta_keys.HELD] = taken = held_id(data)
+        self.holding.add(taken)
         return request
 
 
@@ -134,6 +154,8 @@ class WorkerSpider(SourcesSpider):
         self._by_run: OrderedDict[str, SourceReader] = OrderedDict()
         self.pages = 0
         self.started = datetime.now(UTC)
+        # ids of the held requests this worker is reading now (its HeldQueue adds them)
+        self.holding: set[str] = set()
 
     def connect(self) -> redis.Redis:
         if self.client is None:
@@ -187,8 +209,8 @@ class WorkerSpider(SourcesSpider):
     def _adjust(self, run: SourceRun, change: int) -> None:
         self.connect()
         left = self.adjust(
-            keys=[keys.run_key(run.run_id), self.stream],
-            args=[change, to_iso(datetime.now(UTC)), "finished"],
+            keys=[keys.run_key(run.run_id), self.stream, ops_key(run.run_id)],
+            args=[change, to_iso(datetime.now(UTC)), "finished", uuid.uuid4().hex],
         )
         if left is not None and int(left) <= 0:
             self._forget(run)
@@ -205,6 +227,7 @@ class WorkerSpider(SourcesSpider):
         self.pages += 1
         taken = meta.get(meta_keys.HELD)
         if taken:
+            self.holding.discard(taken)
             self.connect().hdel(keys.held_key(self.worker), taken)
 
     def give_back(self) -> int:
@@ -219,9 +242,22 @@ class WorkerSpider(SourcesSpider):
         return self.settings.getint("MONITOR_HEARTBEAT_TTL", keys.HEARTBEAT_TTL_SECONDS)
 
     def heartbeat(self) -> None:
-        self.connect().set(
+        client = self.connect()
+        client.set(
             keys.heartbeat_key(self.worker), to_iso(datetime.now(UTC)), ex=self.heartbeat_ttl
         )
+        self.give_back_forgotten()
+
+    def give_back_forgotten(self) -> int:
+        """Held requests this worker is not reading go back to the queue: a take whose reply
+        was lost (Redis restarted while answering) was sent again and took another one."""
+        client = self.connect()
+        held = {keys.text(taken) for taken in client.hkeys(keys.held_key(self.worker))}
+        forgotten = sorted(held - self.holding)
+        if not forgotten:
+            return 0
+        script = client.register_script(GIVE_BACK_SOME)
+        return int(script(keys=[keys.held_key(self.worker), keys.REQUESTS], args=forgotten))
 
     def end(self, run: SourceRun, reason: str) -> None:
         self._forget(run)  # (a run ends in Redis, by ADJUST; here it is only forgotten)
