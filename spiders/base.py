@@ -61,6 +61,10 @@ class SourceReader:
     def settings(self) -> BaseSettings:
         return self.spider.settings
 
+    def url_limit(self) -> int:
+        settings = getattr(self.spider, "settings", None)  # (none on the leader's spider)
+        return settings.getint("URLLENGTH_LIMIT", 2083) if settings is not None else 2083
+
     @property
     def known(self) -> KnownPosts:
         """The posts the store already holds (none in `sources check`)."""
@@ -127,7 +131,9 @@ class SourceReader:
         `entry` marks the page the source stands or falls by; `fallback` is an item to keep if
         this page fails (a feed entry whose article page is gone is still a post).
         """
-        if not is_http_url(url):
+        if not is_http_url(url) or len(url) > self.url_limit():
+            # (refused here, counted: Scrapy's URL-length middleware would drop it unseen,
+            # and its run would wait for it)
             self.count(keys.REFUSED_URLS)
             return None
         meta = {

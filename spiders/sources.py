@@ -68,11 +68,16 @@ class SourcesSpider(scrapy.Spider):
         self.readers: dict[str, SourceReader] = {}
         # pages being read, by id() of their request
         self._pages: dict[int, Page] = {}
+        # requests a page yielded that Scrapy has not scheduled yet, by id(), with their page
+        self._children: dict[int, Page] = {}
+        # the request scheduled last, whose drop (by the seen-filter) may follow at once
+        self._just_scheduled: tuple[int, SourceRun] | None = None
         self._known: KnownPosts | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider._downloading, signal=signals.request_reached_downloader)
         crawler.signals.connect(spider._item_done, signal=signals.item_scraped)
@@ -139,8 +144,8 @@ class SourcesSpider(scrapy.Spider):
             self.done_with(response.meta)
             return  # (its run ended: interrupted, or abandoned)
         method = getattr(reader, response.meta[meta_keys.CALLBACK])
-        page = Page(reader.run, response.meta)
-        self._pages[id(response.request)] = page
+        page = Page(reader.run, response.meta, id(response.request))
+        self._pages[page.key] = page
         try:
             yield from self._counted(page, method(response, **kwargs))
         except Exception as exc:
@@ -152,7 +157,7 @@ class SourcesSpider(scrapy.Spider):
             )
         # (not in a `finally`: a page whose reading a stop cut short is not done with)
         page.read = True
-        self._maybe_done(id(response.request))
+        self._maybe_done(page.key)
 
     def dispatch_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -160,28 +165,43 @@ class SourcesSpider(scrapy.Spider):
         if reader is None:
             self.done_with(request.meta)
             return
-        page = Page(reader.run, request.meta)
-        self._pages[id(request)] = page
+        page = Page(reader.run, request.meta, id(request))
+        self._pages[page.key] = page
         yield from self._counted(page, reader.on_error(failure))
         page.read = True
-        self._maybe_done(id(request))
+        self._maybe_done(page.key)
 
     def done_with(self, meta: Mapping[str, Any]) -> None:
         """A request's page is read and its items are through the pipelines."""
 
     def _counted(self, page: Page, outputs: Iterable[Any] | None) -> Iterator[Any]:
+        # Scrapy may still hold a page's requests and items after its callback is over: the
+        # page is done with only when they are scheduled, and through the pipelines.
         for output in outputs or ():
             if isinstance(output, scrapy.Request):
-                # Counted before Scrapy sees it: it may be crawled (and settled) before the
-                # callback that yielded it is over, on this machine or another.
-                self.added(page.run)
+                page.requests += 1
+                self._children[id(output)] = page
             else:
-                page.items += 1  # (Scrapy may still hold it after the callback is over)
+                page.items += 1
             yield output
+
+    def _scheduled(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        # A request enters the run's count just before the queue takes it (then it may be
+        # crawled and settled anywhere), and while its page still counts: the count never
+        # touches zero between the two. One that dies unscheduled with its worker was never
+        # counted; its page is read again.
+        page = self._children.pop(id(request), None)
+        if page is None:
+            self._just_scheduled = None
+            return
+        self.added(page.run)
+        self._just_scheduled = (id(request), page.run)
+        page.requests -= 1
+        self._maybe_done(page.key)
 
     def _maybe_done(self, key: int) -> None:
         page = self._pages.get(key)
-        if page is None or not page.read or page.items > 0:
+        if page is None or not page.read or page.items > 0 or page.requests > 0:
             return
         del self._pages[key]
         self.done_with(page.meta)
@@ -211,9 +231,11 @@ class SourcesSpider(scrapy.Spider):
             self.on_finished(run)
 
     def _dropped(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
-        reader = self.reader_for(request.meta)
-        if reader is not None:
-            self.settled(reader.run)  # (a request the scheduler refused reaches no callback)
+        # (a request the seen-filter refused, just after it was counted: it never reaches a
+        # callback)
+        scheduled, self._just_scheduled = self._just_scheduled, None
+        if scheduled is not None and scheduled[0] == id(request):
+            self.settled(scheduled[1])
 
     def _downloading(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
         reader = self.reader_for(request.meta)
@@ -269,5 +291,7 @@ class Page:
 
     run: SourceRun
     meta: Mapping[str, Any]
+    key: int  # id() of its request
     items: int = 0
+    requests: int = 0
     read: bool = False

@@ -48,7 +48,7 @@ NEWS = ROOT / "tests" / "data" / "stories" / "news-2013" / "sample.jsonl.gz"
 # time, the revision count, and the thread's id and evidence, which name the post that
 # happened to come first (two crawls on one machine differ in them too).
 ARRIVAL = {"collected_at", "revision", "thread_id", "thread_evidence", "follows_up",
-           "follows_up_evidence", "duplicate_evidence", "link_evidence"}  # fmt: skip
+           "follows_up_evidence", "duplicate_evidence", "link_evidence", "link_type"}  # fmt: skip
 
 
 class Cluster:
