@@ -25,15 +25,20 @@ LOGS = ("posts.jsonl", "threads.jsonl", "runs.jsonl")
 
 
 def check_intact(data: Path) -> dict[str, list[int]]:
-    """The store passes SQLite's integrity check; every log line is whole JSON (once the next
-    run's first step has cut off a line the kill tore: Linux lets SIGKILL stop a large write
-    part of the way); each post's revisions are 1, 2, 3 ... without a gap or a repeat.
-    Returns revisions by post id."""
+    """The store passes SQLite's integrity check, and the logs `check_logs`. Returns
+    revisions by post id."""
     db = sqlite3.connect(data / "monitor.sqlite3")
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         db.close()
+    return check_logs(data)
+
+
+def check_logs(data: Path) -> dict[str, list[int]]:
+    """Every log line is whole JSON (once the next run's first step has cut off a line the
+    kill tore: Linux lets SIGKILL stop a large write part of the way); each post's revisions
+    are 1, 2, 3 ... without a gap or a repeat. Returns revisions by post id."""
     revisions: dict[str, list[int]] = {}
     for name in LOGS:
         path = data / "export" / name

@@ -30,11 +30,10 @@ from tests.conftest import (
     run_monitor,
     write_demo_sources,
 )
+from tests.test_crawl_e2e import MORNING_REPORT, SEED_TWEET
 
 pytestmark = pytest.mark.slow
 
-MORNING_REPORT = "https://t.me/daraa24/33190"
-SEED_TWEET = "https://x.com/Daraa24_24/status/1737099519245131836"
 
 # Four posts of one story whose offsets differ (+03:00 and +00:00): sorted as strings they run
 # C, B, A, D; as instants A (07:30Z), C (07:45Z), B (08:00Z), D (08:20Z). D is a copy of A, C

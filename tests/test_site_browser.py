@@ -38,11 +38,10 @@ from tests.conftest import (  # noqa: E402
     run_monitor,
     write_demo_sources,
 )
+from tests.test_crawl_e2e import MORNING_REPORT, SEED_TWEET  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-MORNING_REPORT = "https://t.me/daraa24/33190"
-SEED_TWEET = "https://x.com/Daraa24_24/status/1737099519245131836"
 WIDTHS = (375, 1280)
 
 

@@ -19,7 +19,6 @@ import click
 from monitor.cli.main import (
     EXIT_FAILED,
     EXIT_OK,
-    _redis_url,
     cli,
     data_dir_option,
     engine_config,
@@ -27,44 +26,19 @@ from monitor.cli.main import (
     fail,
     hold_lock,
     parse_overrides,
+    redis_options,
     settings_option,
     start_data_dir,
 )
 from monitor.collect.sources import Source, format_duration
-from monitor.stream import STREAM, StreamError, shown
+from monitor.stream import StreamError, shown
 
 # An entry pending this long is worth a warning in `status`: no consumer is storing it.
 PENDING_WARNING = 600.0
 
 
-def redis_param(*, required: bool, help: str) -> click.Option:
-    return click.Option(
-        ["--redis", "redis_url"],
-        envvar="MONITOR_REDIS_URL",
-        required=required,
-        metavar="URL",
-        callback=_redis_url,
-        help=help + " (env MONITOR_REDIS_URL).",
-    )
-
-
-def stream_param() -> click.Option:
-    return click.Option(
-        ["--stream"],
-        envvar="MONITOR_REDIS_STREAM",
-        default=STREAM,
-        show_default=True,
-        help="The Redis stream of raw items (env MONITOR_REDIS_STREAM).",
-    )
-
-
-@cli.command(
-    "ingest",
-    params=[
-        redis_param(required=True, help="The Redis server of the stream, e.g. redis://queue:6379"),
-        stream_param(),
-    ],
-)
+@cli.command("ingest")
+@redis_options("The Redis server of the stream, e.g. redis://queue:6379", required=True)
 @data_dir_option
 @engine_option
 @click.option(
@@ -256,13 +230,8 @@ def reachable(redis_url: str, command: str) -> None:
         fail(f"{command}: {exc}", EXIT_FAILED)
 
 
-@cli.command(
-    "worker",
-    params=[
-        redis_param(required=True, help="The Redis server of the queue and the stream"),
-        stream_param(),
-    ],
-)
+@cli.command("worker")
+@redis_options("The Redis server of the queue and the stream", required=True)
 @data_dir_option
 @click.option(
     "--name",

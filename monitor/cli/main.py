@@ -61,7 +61,9 @@ def _use_store(ctx: click.Context, param: click.Parameter, value: str | None) ->
         os.environ["MONITOR_STORE"] = value
 
 
-def redis_options(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def redis_options(
+    help: str, *, required: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """`--redis URL` and `--stream NAME`: the Redis stream of raw items (several machines)."""
     from monitor.stream import STREAM
 
@@ -77,6 +79,7 @@ def redis_options(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any
             "--redis",
             "redis_url",
             envvar="MONITOR_REDIS_URL",
+            required=required,
             metavar="URL",
             callback=_redis_url,
             help=help + " (env MONITOR_REDIS_URL).",

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import redis
 import scrapy
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -177,8 +178,6 @@ class WorkerSpider(SourcesSpider):
         source, state, started = client.hmget(keys.run_key(run_id), ["source", "state", "started"])
         if source is None:
             return None  # the run is over (abandoned): its next run asks again
-        import orjson
-
         run = SourceRun(
             source_from(source),
             orjson.loads(state or b"{}"),
