@@ -15,11 +15,13 @@ used. No politeness delays (the server is ours). Each crawl runs in a fresh proc
 
 The bare spider is one crawler over all feeds: `parse_feed` on each feed, a request for each
 entry's link, `extract_article` on each page, one dict item a page, no item pipelines. What
-`monitor crawl` costs above it is the project's own work: spiders' bookkeeping, normalising,
-the story engine, the store and the change logs. `monitor crawl --redis` (when redis-server is
-installed) is what a crawl worker does: the raw items go to a Redis stream, and the engine and
-the store run in `monitor ingest`. Read the ratios: the machines are shared and their speed
-drifts.
+`monitor crawl` costs above it is the project's own work: the readers' bookkeeping (each
+source's run and counters, the known posts not fetched again), and handing each item to the
+storing process, which normalises it and runs the story engine, the store and the change logs
+on another core (its CPU time is printed with the crawl's). `monitor crawl --redis` (when
+redis-server is installed) is what a crawl worker does: the raw items go to a Redis stream, and
+the engine and the store run in `monitor ingest`. Read the ratios: the machines are shared and
+their speed drifts.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import json
 import os
 import pwd
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -329,11 +332,20 @@ def serve(site: Path, work: Path, port: int, probe: str) -> Iterator[str]:
         yield name
 
 
-def run(command: list[str]) -> tuple[float, str]:
-    """Seconds the command took, and its stdout; SystemExit if it failed."""
-    started = time.perf_counter()
+Timing = tuple[float, float]  # (wall-clock seconds, CPU seconds of all its processes)
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str]) -> tuple[Timing, str]:
+    """The time the command took (wall clock; CPU of it and of every process it started and
+    waited for, as its storing process), and its stdout; SystemExit if it failed."""
+    started, cpu = time.perf_counter(), cpu_of_children()
     done = subprocess.run(command, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+    seconds = (time.perf_counter() - started, cpu_of_children() - cpu)
     if done.returncode != 0:
         raise SystemExit(
             f"{' '.join(command[1:4])}... failed ({done.returncode}):\n"
@@ -342,7 +354,7 @@ def run(command: list[str]) -> tuple[float, str]:
     return seconds, done.stdout
 
 
-def monitor_crawl(sources: Path, data: Path, posts: int) -> float:
+def monitor_crawl(sources: Path, data: Path, posts: int) -> Timing:
     seconds, _ = run(
         [
             sys.executable,
@@ -363,7 +375,7 @@ def monitor_crawl(sources: Path, data: Path, posts: int) -> float:
     return seconds
 
 
-def bare_crawl(sources: Path, feeds: int, posts: int) -> float:
+def bare_crawl(sources: Path, feeds: int, posts: int) -> Timing:
     seconds, out = run([sys.executable, str(Path(__file__).resolve()), "--bare", str(sources)])
     counts = json.loads(out.strip().splitlines()[-1])
     if counts != {"feeds": feeds, "articles": posts}:
@@ -473,7 +485,7 @@ def redis_server(work: Path) -> Iterator[str | None]:
         server.wait()
 
 
-def stream_crawl(sources: Path, data: Path, redis_url: str, posts: int) -> float:
+def stream_crawl(sources: Path, data: Path, redis_url: str, posts: int) -> Timing:
     """`monitor crawl --redis`: what a crawl worker does; the items go to a stream, and the
     story engine and the store run in `monitor ingest`, on another core or machine."""
     import redis
@@ -487,6 +499,14 @@ def stream_crawl(sources: Path, data: Path, redis_url: str, posts: int) -> float
     sent = client.xlen("monitor:items")
     if sent != posts:
         raise SystemExit(f"monitor crawl --redis sent {sent:,} items of {posts:,}")
+    return seconds
+
+
+def show(name: str, timings: list[Timing], pages: int) -> float:
+    """Print the median wall-clock time, pages/s and CPU time; returns the median time."""
+    seconds = statistics.median(wall for wall, _ in timings)
+    cpu = statistics.median(cpu for _, cpu in timings)
+    print(f"  {name:22} {seconds:6.1f} s  {pages / seconds:6.0f} pages/s  CPU {cpu:5.1f} s")
     return seconds
 
 
@@ -505,9 +525,9 @@ def main(feeds: int, items: int, repeat: int) -> None:
             redis_server(work) as redis_url,
         ):
             print(f"{feeds} feeds of {items} items: {pages:,} pages, served by {server}")
-            ours: list[float] = []
-            streamed: list[float] = []
-            theirs: list[float] = []
+            ours: list[Timing] = []
+            streamed: list[Timing] = []
+            theirs: list[Timing] = []
             for attempt in range(repeat):
                 ours.append(monitor_crawl(sources, work / f"data-{attempt}", posts))
                 if redis_url:
@@ -515,18 +535,20 @@ def main(feeds: int, items: int, repeat: int) -> None:
                     streamed.append(stream_crawl(sources, data, redis_url, posts))
                 theirs.append(bare_crawl(sources, feeds, posts))
                 if repeat > 1:
-                    print(f"  run {attempt + 1}: monitor {ours[-1]:.1f} s, bare {theirs[-1]:.1f} s")
-    bare_time = statistics.median(theirs)
+                    print(
+                        f"  run {attempt + 1}: monitor {ours[-1][0]:.1f} s, "
+                        f"bare {theirs[-1][0]:.1f} s"
+                    )
     label = "median of " + str(repeat) if repeat > 1 else "one run"
-    print(
-        f"  bare Scrapy            {bare_time:6.1f} s  {pages / bare_time:6.0f} pages/s  ({label})"
-    )
-    monitor_time = statistics.median(ours)
-    print(f"  monitor crawl          {monitor_time:6.1f} s  {pages / monitor_time:6.0f} pages/s")
+    print(f"  ({label}; CPU: of every process of the command, the storing process's included)")
+    bare_time = show("bare Scrapy", theirs, pages)
+    monitor_time = show("monitor crawl", ours, pages)
     if streamed:
-        stream_time = statistics.median(streamed)
-        print(f"  monitor crawl --redis  {stream_time:6.1f} s  {pages / stream_time:6.0f} pages/s")
-    print(f"  monitor crawl (storing here) runs at {bare_time / monitor_time:.2f}× bare Scrapy")
+        stream_time = show("monitor crawl --redis", streamed, pages)
+    print(
+        f"  monitor crawl (storing in its own process) runs at {bare_time / monitor_time:.2f}× "
+        "bare Scrapy"
+    )
     if streamed:
         print(
             f"  monitor crawl --redis (a worker) runs at {bare_time / stream_time:.2f}× bare Scrapy"

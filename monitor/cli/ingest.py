@@ -262,6 +262,7 @@ def worker(
 
     from monitor.cluster.keys import HEARTBEAT_SECONDS
     from monitor.cluster.worker import WorkerSpider, default_name, worker_settings
+    from monitor.collect.collector import settle_for_crawling
     from monitor.collect.crawl import crawl_settings
 
     reachable(redis_url, "worker")
@@ -299,6 +300,7 @@ def worker(
     crawler.signals.connect(opened, signal=signals.spider_opened)
     click.echo(f"monitor: worker {worker_name}: crawling from {shown(redis_url)}", err=True)
     process.crawl(crawler)
+    settle_for_crawling()
     process.start()
     spider = crawler.spider
     pages = spider.pages if isinstance(spider, WorkerSpider) else 0

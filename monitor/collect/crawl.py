@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from collections.abc import Mapping, Sequence
@@ -14,16 +15,18 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, succeed
 from twisted.python.failure import Failure
 
 from monitor.collect import health
+from monitor.collect.collector import settle_for_crawling
 from monitor.collect.failures import describe
 from monitor.collect.progress import CrawlProgress
 from monitor.collect.runs import RunStats, SourceRun
 from monitor.collect.sources import Source
 from monitor.contracts import stats as keys
-from monitor.store.session import Session
+from monitor.store import open_reader
+from monitor.store.storing_client import StoringFailed, StoringProcess
 from monitor.story.config import EngineConfig
 from spiders.sources import SourcesSpider
 
@@ -137,7 +140,15 @@ class Crawls:
         install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
         self.process = CrawlerProcess(settings)
         _twisted_log_to_logging_only()
-        self.session = Session.acquire(data_dir, engine_config) if data_dir is not None else None
+        # Storing runs in a process of its own (monitor.store.storing_process), on another core.
+        self.storing = (
+            StoringProcess.acquire(data_dir, engine_config) if data_dir is not None else None
+        )
+        # every source's state, read once: from then on this process (holding the data dir's
+        # lock) is the only one that changes them
+        self.states: dict[str, dict[str, Any]] = _stored_states(data_dir) if self.storing else {}
+        if self.storing is not None:
+            self.storing.on_death = self._storing_died
         self.keep_open = keep_open
         self.reports: dict[str, SourceReport] = {}
         # source name → its run in flight (None until the crawler has begun it)
@@ -152,7 +163,7 @@ class Crawls:
         self._queued: list[tuple[Source, dict[str, Any]]] = []
 
     def state(self, source: Source) -> dict[str, Any]:
-        return self.session.store.get_source_state(source.name) if self.session else {}
+        return dict(self.states.get(source.name) or {})
 
     def crawl(self, source: Source) -> Deferred[SourceReport]:
         """Start crawling a source; the deferred fires with its report when it is done."""
@@ -224,7 +235,7 @@ class Crawls:
         self.finished_stats[source.name] = stats
         report = SourceReport.from_stats(source, stats)
         self.reports[source.name] = report
-        if self.session is not None:
+        if self.storing is not None:
             run_line = health.run_record(source, stats, report.status, run.started, health.now())
             if report.status == "interrupted":
                 new_state = {
@@ -234,10 +245,16 @@ class Crawls:
                 }
             else:
                 new_state = health.next_state(run.state, run_line, source, stats)
-            self.session.record_run(run_line, new_state)
+            self.states[source.name] = new_state
+            recorded = self.storing.record_run(run_line, new_state)
+            recorded.addErrback(self._not_recorded, source)
+        else:
+            recorded = succeed({})
         done = self._waiting.pop(source.name, None)
         if done is not None:
-            done.callback(report)
+            # (once the run is committed: what follows it, a site refreshed from the store,
+            # sees its posts)
+            recorded.addBoth(lambda _: done.callback(report))
 
     def start(self, *, stop_after_crawl: bool = True, install_signal_handlers: bool = True) -> None:
         """Run the reactor: until every crawl is done, or (schedule) until it is stopped.
@@ -246,8 +263,7 @@ class Crawls:
         from twisted.internet import reactor, task
 
         self._begin_crawler()
-        if self.session is not None:
-            reactor.callWhenRunning(task.LoopingCall(self.session.tick).start, 1.0, False)
+        settle_for_crawling()
         if self.progress is not None:
             refresh = task.LoopingCall(self.progress.refresh)
             reactor.callWhenRunning(self.progress.start)
@@ -298,10 +314,35 @@ class Crawls:
         live = {run.source.name: run.stats.get_stats() for run in runs}
         return {**self.finished_stats, **live}
 
+    def _storing_died(self, why: str) -> None:
+        """Nothing more can be stored: the crawls stop (their runs go unrecorded, so the next
+        crawl fetches their pages again), and `close` says why in one line."""
+        self._stop_gracefully()
+
+    def _not_recorded(self, failure: Failure, source: Source) -> Failure | None:
+        if not isinstance(failure.value, StoringFailed):
+            return failure
+        logging.getLogger(__name__).error(
+            "%s: could not record the run (%s)", source.name, failure.getErrorMessage()
+        )
+        return None
+
     def close(self) -> None:
-        if self.session is not None:
-            self.session.release()
-            self.session = None
+        """Wait for the storing process to store what it was given; StoreUnavailable (one
+        line) if it died first."""
+        if self.storing is not None:
+            storing, self.storing = self.storing, None
+            storing.close()  # (whether or not a stop cut the pipeline's closing short)
+
+
+def _stored_states(data_dir: Path | None) -> dict[str, dict[str, Any]]:
+    view = open_reader(data_dir) if data_dir is not None else None
+    if view is None:
+        return {}
+    try:
+        return view.source_states()
+    finally:
+        view.close()
 
 
 def _twisted_log_to_logging_only() -> None:

@@ -45,11 +45,11 @@ DOWNLOADER_MIDDLEWARES = {
     "monitor.collect.middlewares.HttpOnlyMiddleware": 50,
 }
 
-# Each post: normalised, then through the story engine into the store and the change logs
-# (the engine's own stages, copies → threads → links, are ordered in `Engine.process`).
+# Each post to the crawl's storing process (a process of its own, on another core): normalised,
+# then through the story engine into the store and the change logs (the engine's own stages,
+# copies → threads → links, are ordered in `Engine.process`).
 ITEM_PIPELINES = {
-    "pipelines.normalize.NormalizePipeline": 100,
-    "pipelines.story.StoryPipeline": 500,
+    "pipelines.storing.StoringPipeline": 500,
 }
 
 # Where posts are stored; the CLI sets it from --data-dir / MONITOR_DATA_DIR.

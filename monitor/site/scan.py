@@ -4,6 +4,7 @@ activity, the words a search looks in) and what tells whether a thread's page is
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,8 +15,12 @@ from monitor.store.base import StoreView
 
 # What a search looks in, per thread: its title, then the distinct words of its posts' titles
 # and texts, folded as the engine folds them, up to this many characters. (The index carries
-# no whole texts: a store of 100k posts would make a page of hundreds of megabytes.)
+# no whole texts: a store of 100k posts would make a page of hundreds of megabytes.) Every
+# post's lead (its title and first words) comes before the rest of any text: in a thread of many
+# long reports, the first few texts would otherwise fill it, and a later post's words (an
+# English update on an Arabic story) could not be found.
 SEARCH_CHARS = 2000
+LEAD_WORDS = 25
 _WORD = re.compile(r"\w+")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 # What decides a post's part in its thread's page: (id, revision, follows_up, duplicate_of).
@@ -29,8 +34,8 @@ class ThreadScan:
     moments: list[datetime] = field(default_factory=list)
     platforms: set[str] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)
-    words: dict[str, None] = field(default_factory=dict)  # an ordered set
-    word_chars: int = 0
+    leads: WordSet = field(default_factory=lambda: WordSet())
+    rest: WordSet = field(default_factory=lambda: WordSet())
 
     def add(self, post: PostRecord) -> None:
         self.posts.append(post_key(post))
@@ -40,17 +45,34 @@ class ThreadScan:
         self.platforms.add(post["platform"])
         self.sources.add(post["source"])
         if not post.get("duplicate_of"):  # a copy repeats its original's words
-            self._add_words(f"{post.get('title') or ''} {post.get('text') or ''}")
+            text = f"{post.get('title') or ''} {post.get('text') or ''}"
+            words = _WORD.findall(search_fold(_URL.sub(" ", text)))
+            self.leads.add(words[:LEAD_WORDS])
+            self.rest.add(words[LEAD_WORDS:])
 
-    def _add_words(self, text: str) -> None:
-        if self.word_chars >= SEARCH_CHARS:
-            return
-        for word in _WORD.findall(search_fold(_URL.sub(" ", text))):
+    @property
+    def words(self) -> list[str]:
+        """The distinct words a search looks in: the posts' leads, then the rest."""
+        found = WordSet()
+        found.add(self.leads.words)
+        found.add(self.rest.words)
+        return list(found.words)
+
+
+@dataclass
+class WordSet:
+    """Distinct words in the order they came, up to SEARCH_CHARS characters."""
+
+    words: dict[str, None] = field(default_factory=dict)
+    chars: int = 0
+
+    def add(self, words: Iterable[str]) -> None:
+        for word in words:
+            if self.chars >= SEARCH_CHARS:
+                return
             if word not in self.words:
                 self.words[word] = None
-                self.word_chars += len(word) + 1
-                if self.word_chars >= SEARCH_CHARS:
-                    return
+                self.chars += len(word) + 1
 
 
 @dataclass

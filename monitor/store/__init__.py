@@ -5,6 +5,7 @@ the change logs and the lock stay in the data dir."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from monitor.store.base import SaveResult, Store, StoreView
@@ -97,6 +98,8 @@ def read_errors() -> tuple[type[Exception], ...]:
     import sqlite3
 
     errors: tuple[type[Exception], ...] = (sqlite3.Error,)
+    if store_url() is None and "psycopg" not in sys.modules:
+        return errors  # (SQLite's store: psycopg is not loaded for errors it cannot raise)
     try:
         import psycopg
     except ImportError:

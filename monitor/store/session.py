@@ -1,7 +1,8 @@
-"""The store and change log of a data dir, shared by every pipeline of a process.
+"""The store and change log of a data dir, shared by what writes to them in one process.
 
-A crawl's pipelines and the crawl itself (which records each source's run) all write to one
-store and one log, so they take this shared session instead of opening their own.
+A crawl's storing process stores the crawl's items and records its runs through one session;
+`monitor replay` and `monitor ingest` hold one each. Whoever opens it first sets the engine's
+configuration, and the others take the same session instead of opening their own.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ class Session:
 
     def ingest(self, record: PostRecord) -> SaveResult:
         """A normalised record through the story engine into the store and the change logs:
-        the one path every post takes, in a crawl (`StoryPipeline`) and in a replay."""
+        the one path every post takes, in a crawl (its storing process) and in a replay."""
         self.engine.process(record)
         result = self.save_with_updates(record)
         self.write_logs()

@@ -1,6 +1,6 @@
 """The story engine: copies, story threads and follow-up links, online, post by post.
 
-Plain Python with no Scrapy import: the crawl's `StoryPipeline` and `monitor replay` both call
+Plain Python with no Scrapy import: a crawl's storing process and `monitor replay` both call
 `Engine.process`, which runs the three stages in the one order they have — copies
 (`copy_stage`), threads (`thread_stage`), links (`links`) — and then the caller stores the
 record and whatever earlier posts the stages changed (`take_updates`): a copy that turns out
