@@ -14,7 +14,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from twisted.internet.defer import Deferred
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from monitor.contracts import stats as keys
 from monitor.contracts.items import RawItem
@@ -40,10 +40,10 @@ class StoringPipeline:
             self._process.release()
             self._process = None
 
-    def process_item(self, item: RawItem) -> Deferred[RawItem]:
+    async def process_item(self, item: RawItem) -> RawItem:
         assert self._process is not None, "open_spider() was not called"
-        stored = self._process.store(dict(item))
-        return stored.addCallback(self._count, item)
+        answer = await maybe_deferred_to_future(self._process.store(dict(item)))
+        return self._count(answer, item)
 
     def _count(self, answer: dict[str, Any], item: RawItem) -> RawItem:
         stats = run_stats(self.crawler, item)

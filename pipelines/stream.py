@@ -13,6 +13,7 @@ import orjson
 import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from monitor.contracts.items import RawItem
@@ -61,12 +62,11 @@ class StreamPipeline:
             self._client.close()
             self._client = None
 
-    def process_item(self, item: RawItem) -> Deferred[RawItem]:
-        sent: Deferred[RawItem] = Deferred()
+    async def process_item(self, item: RawItem) -> RawItem:
         if self._broken:
             self._fail(item)
-            sent.errback(DropItem(self._broken))
-            return sent
+            raise DropItem(self._broken)
+        sent: Deferred[RawItem] = Deferred()
         self._waiting.append((orjson.dumps(item), item, sent))
         if len(self._waiting) >= BATCH:
             self.flush()
@@ -75,7 +75,7 @@ class StreamPipeline:
 
             core: Any = reactor  # (its type hints say less than the reactor object has)
             self._flush_call = core.callLater(0, self.flush)
-        return sent
+        return await maybe_deferred_to_future(sent)
 
     def flush(self) -> None:
         """Send the items waiting, and fire their deferreds."""

@@ -204,8 +204,12 @@ class SourcesSpider(scrapy.Spider):
         if page is None or not page.read or page.items > 0 or page.requests > 0:
             return
         del self._pages[key]
-        self.done_with(page.meta)
-        self.settled(page.run)
+        self.page_done(page.meta, page.run)
+
+    def page_done(self, meta: Mapping[str, Any], run: SourceRun) -> None:
+        """A page is read and its items are through: its request leaves the run's count."""
+        self.done_with(meta)
+        self.settled(run)
 
     # Accounting: a run is over when nothing of it is in flight.
 

@@ -37,12 +37,15 @@ redis.call('XADD', KEYS[2], '*', 'run', cjson.encode(fields))
 redis.call('DEL', KEYS[1], KEYS[3])
 """
 
-# KEYS: run hash, stream, the run's applied changes; ARGV: change, now, reason, the change's
-# id. Returns what is left in flight, or nil when the run is over already (ended by another
-# worker, or abandoned). A change is applied once, whatever a client that lost the reply
-# (a Redis restart) sends again.
+# KEYS: run hash, stream, the run's applied changes[, a worker's held hash]; ARGV: change,
+# now, reason, the change's id[, the held request done with]. Returns what is left in flight,
+# or nil when the run is over already (ended by another worker, or abandoned). A change is
+# applied once, whatever a client that lost the reply (a Redis restart) sends again. A page
+# done with leaves the held hash and the run's count in one step: a worker killed between
+# the two would leave the count one up, with no request left to bring it down.
 ADJUST = (
     """
+if #KEYS >= 4 then redis.call('HDEL', KEYS[4], ARGV[5]) end
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 if redis.call('SADD', KEYS[3], ARGV[4]) == 0 then
   return tonumber(redis.call('HGET', KEYS[1], 'in_flight'))

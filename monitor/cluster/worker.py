@@ -205,12 +205,14 @@ class WorkerSpider(SourcesSpider):
     def settled(self, run: SourceRun) -> None:
         self._adjust(run, -1)
 
-    def _adjust(self, run: SourceRun, change: int) -> None:
+    def _adjust(self, run: SourceRun, change: int, *, held: str | None = None) -> None:
         self.connect()
-        left = self.adjust(
-            keys=[keys.run_key(run.run_id), self.stream, ops_key(run.run_id)],
-            args=[change, to_iso(datetime.now(UTC)), "finished", uuid.uuid4().hex],
-        )
+        run_keys = [keys.run_key(run.run_id), self.stream, ops_key(run.run_id)]
+        args: list[Any] = [change, to_iso(datetime.now(UTC)), "finished", uuid.uuid4().hex]
+        if held:
+            run_keys.append(keys.held_key(self.worker))
+            args.append(held)
+        left = self.adjust(keys=run_keys, args=args)
         if left is not None and int(left) <= 0:
             self._forget(run)
 
@@ -220,6 +222,14 @@ class WorkerSpider(SourcesSpider):
         if self.runs.get(run.source.name) is run:
             del self.runs[run.source.name]
             self.readers.pop(run.source.name, None)
+
+    def page_done(self, meta: Mapping[str, Any], run: SourceRun) -> None:
+        """The page leaves the held hash and its run's count in one step (ADJUST)."""
+        self.pages += 1
+        taken = meta.get(meta_keys.HELD)
+        if taken:
+            self.holding.discard(taken)
+        self._adjust(run, -1, held=taken)
 
     def done_with(self, meta: Mapping[str, Any]) -> None:
         """A held request's page is read and its items sent: it leaves the held hash."""
